@@ -1,0 +1,335 @@
+"""k-means (Lloyd), stepped: every assignment and every centre update is a snapshot.
+
+Each iteration is one call of scikit-learn's own Lloyd kernel, which assigns the points to
+the old centres and computes the new ones in one pass over the data, so watching a run
+costs little more than scikit-learn's `KMeans` itself. When that private kernel cannot be
+imported (another scikit-learn), a plain numpy version with the same arithmetic is used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.clustering.cancellable import call_cancellable
+from engine.params import Choice, Int, seed_param
+from engine.protocol import Algorithm, Partition
+from engine.registry import register
+
+# Rows per chunk in the numpy fallback: bounds its (chunk, k) distance buffer.
+_CHUNK = 65_536
+# J from sums loses digits when it is this small a part of Σ||x||²; then it is measured.
+_CANCELLATION = 1e-4
+
+
+# ---------------------------------------------------------------- kernels
+
+
+@dataclass(frozen=True)
+class Kernels:
+    """One Lloyd iteration and the inertia, with scikit-learn's private signatures."""
+
+    lloyd_iter: Callable
+    inertia: Callable
+    n_threads: int
+    limit_blas: Callable  # () -> context manager that keeps BLAS single-threaded
+    name: str
+
+
+def sklearn_kernels() -> Kernels:
+    """scikit-learn's Cython Lloyd iteration; ImportError where the private names moved."""
+    from sklearn.cluster._k_means_common import _inertia_dense
+    from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+    from sklearn.utils.parallel import _get_threadpool_controller
+
+    controller = _get_threadpool_controller()
+    return Kernels(
+        lloyd_iter=lloyd_iter_chunked_dense,
+        inertia=_inertia_dense,
+        n_threads=_openmp_effective_n_threads(),
+        # As scikit-learn does: its kernel calls BLAS inside OpenMP threads.
+        limit_blas=lambda: controller.limit(limits=1, user_api="blas"),
+        name="scikit-learn",
+    )
+
+
+def numpy_kernels() -> Kernels:
+    """The same iteration in numpy: slower, for scikit-learn versions without the kernel."""
+    from contextlib import nullcontext
+
+    return Kernels(lloyd_iter=numpy_lloyd_iter, inertia=numpy_inertia,
+                   n_threads=os.cpu_count() or 1, limit_blas=nullcontext, name="numpy")
+
+
+def best_kernels() -> Kernels:
+    try:
+        return sklearn_kernels()
+    except ImportError:
+        return numpy_kernels()
+
+
+def numpy_lloyd_iter(X, sample_weight, centers_old, centers_new, weight_in_clusters, labels,
+                     center_shift, n_threads, update_centers=True):
+    """Assign every point to its nearest old centre; optionally put new centres at the means.
+
+    Arguments and in-place outputs as scikit-learn's `lloyd_iter_chunked_dense`, empty
+    clusters included: each takes the point farthest from its centre.
+    """
+    del n_threads
+    sq_norms = np.einsum("ij,ij->i", centers_old, centers_old)
+    for start in range(0, X.shape[0], _CHUNK):
+        part = X[start:start + _CHUNK]
+        # ||x||² is the same for every centre, so the nearest minimises ||c||² - 2 x·c.
+        labels[start:start + _CHUNK] = np.argmin(sq_norms - 2.0 * (part @ centers_old.T), axis=1)
+    if not update_centers:
+        return
+    k, d = centers_old.shape
+    weight_in_clusters[:] = np.bincount(labels, weights=sample_weight, minlength=k)
+    for j in range(d):
+        centers_new[:, j] = np.bincount(labels, weights=X[:, j] * sample_weight, minlength=k)
+    _relocate_empty(X, sample_weight, centers_old, centers_new, weight_in_clusters, labels)
+    filled = weight_in_clusters > 0
+    centers_new[filled] /= weight_in_clusters[filled, None]
+    # Clusters still empty (all points identical) sit on the heaviest one, not at 0.
+    centers_new[~filled] = centers_new[np.argmax(weight_in_clusters)]
+    center_shift[:] = np.sqrt(((centers_new - centers_old) ** 2).sum(axis=1))
+
+
+def _relocate_empty(X, sample_weight, centers_old, centers_new, weight_in_clusters, labels):
+    """Give each empty cluster one of the points farthest from their centres (weighted sums)."""
+    empty = np.flatnonzero(weight_in_clusters == 0)
+    if empty.size == 0:
+        return
+    dist = ((X - centers_old[labels]) ** 2).sum(axis=1)
+    if dist.max() == 0:  # fewer distinct points than clusters: nothing to move
+        return
+    far = np.argsort(-dist, kind="stable")[:empty.size]
+    for new, idx in zip(empty, far, strict=True):
+        old, w = labels[idx], sample_weight[idx]
+        centers_new[old] -= X[idx] * w
+        centers_new[new] = X[idx] * w
+        weight_in_clusters[new] = w
+        weight_in_clusters[old] -= w
+
+
+def numpy_inertia(X, sample_weight, centers, labels, n_threads):
+    """Σ w ||x - c(x)||², chunked so no (n, d) temporary is made for big data."""
+    del n_threads
+    total = 0.0
+    for start in range(0, X.shape[0], _CHUNK):
+        stop = start + _CHUNK
+        diff = X[start:stop] - centers[labels[start:stop]]
+        total += float(np.einsum("ij,ij->i", diff, diff) @ sample_weight[start:stop])
+    return total
+
+
+# ---------------------------------------------------------------- histories
+
+
+class _Growing:
+    """Append-only rows kept in one buffer; each snapshot gets a read-only view of the rows
+    so far, so a run of s steps holds O(s) numbers, not O(s²)."""
+
+    def __init__(self, row_shape: tuple[int, ...], capacity: int = 64):
+        self._buf = np.empty((capacity, *row_shape))
+        self._n = 0
+
+    def append(self, row) -> np.ndarray:
+        if self._n == len(self._buf):  # older views keep the old buffer, still correct
+            bigger = np.empty((2 * len(self._buf), *self._buf.shape[1:]))
+            bigger[:self._n] = self._buf[:self._n]
+            self._buf = bigger
+        self._buf[self._n] = row
+        self._n += 1
+        view = self._buf[:self._n]
+        view.flags.writeable = False
+        return view
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+# ---------------------------------------------------------------- the stepped run
+
+
+def initial_centres(X: np.ndarray, k: int, init: str, seed: int) -> np.ndarray:
+    """k starting centres: k-means++ (scikit-learn's) or k distinct data points at random."""
+    X = np.asarray(X, dtype=np.float64)
+    if init == "random":
+        rows = np.random.default_rng(seed).choice(X.shape[0], size=k, replace=False)
+        return X[np.sort(rows)].copy()
+    from sklearn.cluster import kmeans_plusplus
+
+    centres, _ = kmeans_plusplus(X, k, random_state=seed)
+    return centres
+
+
+def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
+                cancelled: Callable[[], bool] = lambda: False,
+                progress: Callable[[float, str], None] | None = None,
+                kernels: Kernels | None = None, init_name: str = "given") -> Iterator[Partition]:
+    """Lloyd's iterations from these centres, as snapshots: init, then assign/update pairs.
+
+    Stops after an assignment that changes no point (converged) or after `max_iter`
+    iterations; then one last assignment makes the labels match the final centres, as
+    scikit-learn does. As scikit-learn, works on the data minus its mean (for accuracy).
+    """
+    kern = kernels or best_kernels()
+    X = np.asarray(X, dtype=np.float64)
+    n = X.shape[0]
+    mean = X.mean(axis=0)
+    Xc = np.ascontiguousarray(X - mean)
+    weights = np.ones(n)
+    k, d = centres.shape
+    old = np.ascontiguousarray(centres, dtype=np.float64) - mean
+    new = np.empty_like(old)
+    wic = np.zeros(k)
+    shift = np.zeros(k)
+    work = np.full(n, -1, dtype=np.int32)
+    trace, path = _Growing(()), _Growing((k, d))
+    step = 0
+
+    def snapshot(phase, labels, c, J, message, changed=0, converged=False) -> Partition:
+        nonlocal step
+        step += 1
+        return Partition(step=step, message=message, labels=labels,
+                         centres=_frozen(c + mean), objective=float(J),
+                         trace=trace.append(J), centre_path=path.append(c + mean),
+                         phase=phase, changed=int(changed), converged=converged)
+
+    total = float(np.einsum("ij,ij->", Xc, Xc))  # Σ ||x||², for J without a pass over X
+
+    empty: list[int] = []  # clusters the last assignment left empty
+
+    def iterate(update: bool) -> tuple[float, float]:
+        """One kernel call: labels vs `old`, and `new` if update; J after each half."""
+        with kern.limit_blas():
+            kern.lloyd_iter(Xc, weights, old, new, wic, work, shift, kern.n_threads, update)
+        empty.clear()
+        if not update:
+            return measured(old), float("nan")
+        if np.any(wic == 1.0):  # maybe an empty cluster took a point: measure directly
+            empty.extend(np.flatnonzero(np.bincount(work, minlength=k) == 0).tolist())
+            return measured(old), measured(new)
+        # Every centre sits at its cluster's mean, so J = Σ||x||² - Σ_k n_k ||mean_k||²,
+        # and (parallel axes) J(old centres) = J(means) + Σ_k n_k ||old_k - mean_k||².
+        J_update = total - float(wic @ np.einsum("ij,ij->i", new, new))
+        if J_update < _CANCELLATION * total:  # too few digits survive: measure directly
+            J_update = measured(new)
+        J_assign = J_update + float(wic @ ((old - new) ** 2).sum(axis=1))
+        return J_assign, J_update
+
+    def measured(c) -> float:
+        with kern.limit_blas():
+            return float(kern.inertia(Xc, weights, c, work, kern.n_threads))
+
+    if cancelled():
+        return
+    J_assign, J_update = iterate(update=True)
+    labels = _frozen(work.copy())
+    yield snapshot("init", _frozen(np.full(n, -1, dtype=np.int32)), old, J_assign,
+                   f"{k} initial centres ({init_name}); with every point at its nearest "
+                   f"centre J = {J_assign:.4g}")
+    previous, J_prev = None, J_assign
+    for it in range(1, max_iter + 1):
+        if it > 1:
+            if cancelled():
+                return
+            J_assign, J_update = iterate(update=True)
+            labels = _frozen(work.copy())
+        changed = n if previous is None else int(np.count_nonzero(labels != previous))
+        if changed == 0:
+            yield snapshot("assign", labels, old, J_assign,
+                           f"assignment {it}: no point changed cluster: converged, "
+                           f"J = {J_assign:.4g}", converged=True)
+            return
+        if previous is None:
+            message = (f"assignment 1: each of the {n} points joins its nearest centre; "
+                       f"J = {J_assign:.4g}")
+        else:
+            message = (f"assignment {it}: {changed} points changed cluster; "
+                       f"{_change('J', J_prev, J_assign)}")
+        yield snapshot("assign", labels, old, J_assign, message, changed=changed)
+        if cancelled():
+            return
+        move = float(np.sqrt(((new - old) ** 2).sum(axis=1)).max())
+        old, new = new, old
+        message = (f"update {it}: centres moved to their clusters' means (largest move "
+                   f"{move:.3g}); {_change('J', J_assign, J_update)}")
+        if empty:
+            if len(empty) == 1:
+                message += (f"; cluster {empty[0]} had no points, so its centre jumped to "
+                            "the point farthest from its own centre")
+            else:
+                names = ", ".join(str(c) for c in empty)
+                message += (f"; clusters {names} had no points, so their centres jumped to "
+                            "the points farthest from their own centres")
+        yield snapshot("update", labels, old, J_update, message)
+        if progress is not None:
+            progress(it / max_iter, f"iteration {it} of at most {max_iter}")
+        previous, J_prev = labels, J_update
+    if cancelled():
+        return
+    J_final, _ = iterate(update=False)
+    labels = _frozen(work.copy())
+    changed = int(np.count_nonzero(labels != previous))
+    yield snapshot("assign", labels, old, J_final,
+                   f"stopped after {max_iter} iterations; last assignment: {changed} points "
+                   f"changed cluster; {_change('J', J_prev, J_final)}",
+                   changed=changed, converged=changed == 0)
+
+
+def _change(name: str, before: float, after: float) -> str:
+    if after < before:
+        return f"{name} fell from {before:.4g} to {after:.4g}"
+    if after > before:
+        return f"{name} rose from {before:.4g} to {after:.4g}"
+    return f"{name} stays at {after:.4g}"
+
+
+# ---------------------------------------------------------------- the algorithm
+
+
+@register
+class KMeans(Algorithm):
+    id = "kmeans"
+    name = "k-means (Lloyd)"
+    family = "Clustering"
+    summary = "Alternately give each point to its nearest centre and move each centre to its mean."
+    objective = "minimise J = Σᵢ ‖xᵢ − μ_c(i)‖², the squared distances to the assigned centres"
+    params = (
+        Int(name="n_clusters", label="clusters k", default=3, low=1, high=30,
+            help="How many clusters to find."),
+        Choice(name="init", default="k-means++", options=("k-means++", "random"),
+               help="k-means++ spreads the first centres apart; random picks k data points."),
+        Int(name="max_iter", label="max iterations", default=100, low=1, high=1000,
+            help="Stop after this many assign/update rounds even if points still move."),
+        seed_param(),
+    )
+    snapshot_type = Partition
+
+    def check(self, dataset, params):
+        k = params["n_clusters"]
+        if k > dataset.n:
+            raise ValueError(f"k-means cannot find {k} clusters in {dataset.n} points: "
+                             f"choose k of at most {dataset.n}")
+
+    def run(self, dataset, params, ctx):
+        if ctx.cancelled():
+            return
+        ctx.progress(0.0, f"choosing {params['n_clusters']} initial centres ({params['init']})")
+        done, centres = call_cancellable(  # k-means++ takes seconds on a million points
+            lambda: initial_centres(dataset.X, params["n_clusters"], params["init"],
+                                    params["seed"]), ctx.cancelled)
+        if not done:
+            return
+        yield from lloyd_steps(dataset.X, centres, params["max_iter"], ctx.cancelled,
+                               ctx.progress, init_name=params["init"])
+        if not ctx.cancelled():
+            ctx.progress(1.0, "done")

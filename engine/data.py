@@ -1,0 +1,77 @@
+"""Dataset: the one thing every algorithm receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A table of n points in d features, with optional integer labels.
+
+    `X` is float64 and finite; `y` holds class indices 0..C-1 (or None) and
+    `target_names` their names. `image_shape` is set when each row is an image
+    (digits: (8, 8)), so views can draw rows as pictures.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray | None = None
+    feature_names: tuple[str, ...] = ()
+    target_names: tuple[str, ...] | None = None
+    image_shape: tuple[int, int] | None = None
+    source: str = "built-in"
+    description: str = ""
+    options: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        X = np.asarray(self.X, dtype=np.float64)
+        if X.ndim != 2:
+            raise ValueError(f"data must be a 2-D table, got an array of shape {X.shape}")
+        if X.shape[0] < 1 or X.shape[1] < 1:
+            raise ValueError(f"data is empty (shape {X.shape})")
+        if not np.isfinite(X).all():
+            row, col = np.argwhere(~np.isfinite(X))[0]
+            raise ValueError(f"data has a non-finite value at row {row + 1}, column {col + 1}")
+        X.setflags(write=False)
+        object.__setattr__(self, "X", X)
+        if self.y is not None:
+            y = np.asarray(self.y)
+            if y.shape != (X.shape[0],):
+                raise ValueError(f"{y.shape[0]} labels for {X.shape[0]} rows")
+            y = y.astype(np.int64)
+            y.setflags(write=False)
+            object.__setattr__(self, "y", y)
+            if self.target_names is None:
+                names = tuple(str(c) for c in range(int(y.max()) + 1))
+                object.__setattr__(self, "target_names", names)
+        if not self.feature_names:
+            names = tuple(f"x{j + 1}" for j in range(X.shape[1]))
+            object.__setattr__(self, "feature_names", names)
+        elif len(self.feature_names) != X.shape[1]:
+            raise ValueError(f"{len(self.feature_names)} feature names for {X.shape[1]} columns")
+        if self.image_shape is not None and int(np.prod(self.image_shape)) != X.shape[1]:
+            raise ValueError(f"image shape {self.image_shape} does not match {X.shape[1]} features")
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def has_labels(self) -> bool:
+        return self.y is not None
+
+    @property
+    def n_classes(self) -> int:
+        return 0 if self.target_names is None else len(self.target_names)
+
+    def summary(self) -> str:
+        """One line for the preview: n, d and the labels."""
+        labels = f"{self.n_classes} classes" if self.has_labels else "no labels"
+        return f"{self.name}: {self.n} points × {self.d} features, {labels}"

@@ -1,0 +1,39 @@
+"""The classic small data sets that ship with scikit-learn, as Datasets."""
+
+from __future__ import annotations
+
+from engine.data import Dataset
+
+_TABLE = {
+    # name: (title, sklearn loader, description)
+    "iris": ("Iris", "load_iris",
+             "Fisher's irises: 150 flowers, 4 measurements of petals and sepals, 3 species."),
+    "wine": ("Wine", "load_wine",
+             "178 Italian wines, 13 chemical measurements, 3 cultivars."),
+    "digits": ("Digits", "load_digits",
+               "1797 handwritten digits, each an 8 × 8 image of grey levels 0–16."),
+    "breast_cancer": ("Breast cancer", "load_breast_cancer",
+                      "569 breast tumour biopsies, 30 features of cell nuclei, "
+                      "malignant or benign."),
+}
+
+BUILTIN: tuple[str, ...] = tuple(_TABLE)
+
+
+def load_builtin(name: str) -> Dataset:
+    """Load one of BUILTIN; scikit-learn is imported here, on first use only."""
+    from sklearn import datasets
+
+    title, loader, description = _TABLE[name]
+    bunch = getattr(datasets, loader)()
+    return Dataset(
+        name=title,
+        X=bunch.data,
+        y=bunch.target,
+        feature_names=tuple(str(f) for f in bunch.feature_names),
+        target_names=tuple(str(t) for t in bunch.target_names),
+        image_shape=(8, 8) if name == "digits" else None,
+        source="built-in",
+        description=description,
+        options={},
+    )

@@ -1,0 +1,101 @@
+"""Load a data file (CSV/TSV/TXT, .npy, .npz) as a Dataset; every failure is a DataFileError."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from engine.data import Dataset
+from engine.datasets.arrays import read_npy, read_npz
+from engine.datasets.errors import DataFileError
+from engine.datasets.labels import encode_labels
+from engine.datasets.text_table import decode, parse_table
+
+__all__ = ["DEFAULT_MAX_BYTES", "DataFileError", "load_file"]
+
+DEFAULT_MAX_BYTES = 100 * 2**20
+_MB = 2**20
+
+
+def _size(n: int) -> str:
+    """'200.0 MB', '3.9 KB', '512 bytes'."""
+    for unit, scale in (("MB", _MB), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _read(path: str, max_bytes: int) -> bytes:
+    """The file's bytes, its size checked before anything is read."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise DataFileError(f"there is no file {path}") from None
+    except OSError as e:
+        raise DataFileError(f"cannot open {path}: {e.strerror or e}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataFileError(f"{path} is a folder, not a file")
+    if info.st_size > max_bytes:
+        raise DataFileError(f"the file is {_size(info.st_size)}; "
+                            f"the limit is {_size(max_bytes).replace('.0 ', ' ')}")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise DataFileError(f"cannot read {path}: {e.strerror or e}") from None
+    if len(data) > max_bytes:  # it grew, or stat did not know its size
+        raise DataFileError(f"the file is over the limit of {_size(max_bytes)}")
+    if not data:
+        raise DataFileError("the file is empty")
+    return data
+
+
+def _parse(path: str, data: bytes, label_column):
+    """(X, labels, feature names, label name, image shape) by the file's kind."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".npy" or (suffix != ".npz" and data.startswith(b"\x93NUMPY")):
+        return *_array_parts(read_npy(data, label_column)), "a .npy array"
+    if suffix == ".npz" or data.startswith(b"PK\x03\x04"):
+        return *_array_parts(read_npz(data, label_column)), "a .npz archive"
+    table = parse_table(decode(data), label_column)
+    kind = {None: "whitespace", "\t": "tab", ",": "comma", ";": "semicolon"}[table.delimiter]
+    return (table.X, table.labels, table.feature_names, table.label_name, None,
+            f"{kind}-separated text")
+
+
+def _array_parts(parts):
+    X, labels, image_shape = parts
+    return X, labels, (), None, image_shape
+
+
+def _load(path: str, label_column, max_bytes: int) -> Dataset:
+    data = _read(path, max_bytes)
+    X, labels, feature_names, label_name, image_shape, kind = _parse(path, data, label_column)
+    y, target_names = (None, None) if labels is None else encode_labels(labels)
+    name = Path(path).name
+    about = f"{name}: {kind}, {X.shape[0]} rows × {X.shape[1]} features"
+    if labels is not None:
+        about += f", {len(target_names)} classes" + (f" from {label_name!r}" if label_name
+                                                      else "")
+    return Dataset(name=Path(path).stem or name, X=X, y=y, feature_names=feature_names,
+                   target_names=target_names, image_shape=image_shape, source=path,
+                   description=about, options={"label_column": label_column})
+
+
+def load_file(path, label_column="auto", max_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
+    """Load a table of numbers from a file, never running code from it.
+
+    `label_column`: "auto" (CSV: a column named label/class/target/y/species or a last
+    column of text; .npz: an array named y/labels/target), a column name, a 0-based
+    index, or None. Any problem raises DataFileError saying what and where.
+    """
+    path = os.fspath(path)
+    try:
+        return _load(path, label_column, max_bytes)
+    except DataFileError:
+        raise
+    except MemoryError:
+        raise DataFileError("there is not enough memory to load this file") from None
+    except Exception as e:  # a loader must turn every failure into a message
+        raise DataFileError(f"cannot read this file: {e}") from e

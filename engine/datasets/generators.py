@@ -1,0 +1,173 @@
+"""Toy data generators in plain numpy, following scikit-learn's definitions.
+
+Written here rather than called from sklearn.datasets because the window makes
+`blobs` at start-up, and importing scikit-learn would cost over a second.
+Each function returns (X, y) and is seeded: same seed, same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.params import Float, Int, Param, seed_param
+
+# The shear used for "aniso" in scikit-learn's clustering comparison example.
+SHEAR = np.array([[0.6, -0.6], [-0.4, 0.8]])
+# Cluster spreads used for "varied" in the same example, cycled when there are more clusters.
+VARIED_STD = (1.0, 2.5, 0.5)
+
+
+def _shuffled(rng: np.random.Generator, X: np.ndarray, y: np.ndarray):
+    order = rng.permutation(len(X))
+    return X[order], y[order]
+
+
+def _split_evenly(n: int, k: int) -> list[int]:
+    """n points over k groups; the first n % k groups get one more (as make_blobs does)."""
+    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+
+
+def blobs(n_samples: int = 300, n_centers: int = 3, n_features: int = 2,
+          cluster_std: float | Sequence[float] = 1.0,
+          center_box: tuple[float, float] = (-10.0, 10.0),
+          seed: int = 0, shuffle: bool = True):
+    """Isotropic Gaussian clusters with centres drawn uniformly in `center_box`."""
+    rng = np.random.default_rng(seed)
+    centers = rng.uniform(center_box[0], center_box[1], size=(n_centers, n_features))
+    stds = np.broadcast_to(np.asarray(cluster_std, dtype=float), (n_centers,))
+    sizes = _split_evenly(n_samples, n_centers)
+    X = np.concatenate([rng.normal(centers[i], stds[i], size=(m, n_features))
+                        for i, m in enumerate(sizes)])
+    y = np.repeat(np.arange(n_centers), sizes)
+    return _shuffled(rng, X, y) if shuffle else (X, y)
+
+
+def aniso(n_samples: int = 300, n_centers: int = 3, seed: int = 0, shuffle: bool = True):
+    """Blobs stretched by a fixed shear: clusters that are not round."""
+    X, y = blobs(n_samples, n_centers, 2, seed=seed, shuffle=shuffle)
+    return X @ SHEAR, y
+
+
+def varied(n_samples: int = 300, n_centers: int = 3, seed: int = 0, shuffle: bool = True):
+    """Blobs of different spreads (1.0, 2.5, 0.5, ...)."""
+    stds = [VARIED_STD[i % len(VARIED_STD)] for i in range(n_centers)]
+    return blobs(n_samples, n_centers, 2, cluster_std=stds, seed=seed, shuffle=shuffle)
+
+
+def _two_groups(n_samples: int) -> tuple[int, int]:
+    return n_samples // 2, n_samples - n_samples // 2
+
+
+def moons(n_samples: int = 300, noise: float = 0.05, seed: int = 0, shuffle: bool = True):
+    """Two interleaving half circles."""
+    rng = np.random.default_rng(seed)
+    n_out, n_in = _two_groups(n_samples)
+    a_out = np.linspace(0, np.pi, n_out)
+    a_in = np.linspace(0, np.pi, n_in)
+    X = np.concatenate([np.column_stack([np.cos(a_out), np.sin(a_out)]),
+                        np.column_stack([1 - np.cos(a_in), 1 - np.sin(a_in) - 0.5])])
+    y = np.repeat([0, 1], [n_out, n_in])
+    if shuffle:
+        X, y = _shuffled(rng, X, y)
+    return X + rng.normal(0.0, noise, size=X.shape), y
+
+
+def circles(n_samples: int = 300, noise: float = 0.05, factor: float = 0.5, seed: int = 0,
+            shuffle: bool = True):
+    """A small circle inside a large one; `factor` is the ratio of their radii."""
+    rng = np.random.default_rng(seed)
+    n_out, n_in = _two_groups(n_samples)
+    a_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    a_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    X = np.concatenate([np.column_stack([np.cos(a_out), np.sin(a_out)]),
+                        factor * np.column_stack([np.cos(a_in), np.sin(a_in)])])
+    y = np.repeat([0, 1], [n_out, n_in])
+    if shuffle:
+        X, y = _shuffled(rng, X, y)
+    return X + rng.normal(0.0, noise, size=X.shape), y
+
+
+def _bands(t: np.ndarray, low: float, high: float, bands: int) -> np.ndarray:
+    """Position along a manifold, cut into equal bands, so colour shows the unrolling."""
+    return np.clip(((t - low) / (high - low) * bands).astype(np.int64), 0, bands - 1)
+
+
+def swiss_roll(n_samples: int = 1000, noise: float = 0.0, bands: int = 6, seed: int = 0):
+    """A sheet rolled into a spiral in 3-D: x = t cos t, y ~ U(0, 21), z = t sin t."""
+    rng = np.random.default_rng(seed)
+    low, high = 1.5 * np.pi, 4.5 * np.pi
+    t = rng.uniform(low, high, size=n_samples)
+    X = np.column_stack([t * np.cos(t), rng.uniform(0, 21, size=n_samples), t * np.sin(t)])
+    X += noise * rng.standard_normal(size=X.shape)
+    return X, _bands(t, low, high, bands)
+
+
+def s_curve(n_samples: int = 1000, noise: float = 0.0, bands: int = 6, seed: int = 0):
+    """An S-shaped sheet in 3-D: x = sin t, y ~ U(0, 2), z = sign(t)(cos t - 1)."""
+    rng = np.random.default_rng(seed)
+    low, high = -1.5 * np.pi, 1.5 * np.pi
+    t = rng.uniform(low, high, size=n_samples)
+    X = np.column_stack([np.sin(t), rng.uniform(0, 2, size=n_samples),
+                         np.sign(t) * (np.cos(t) - 1)])
+    X += noise * rng.standard_normal(size=X.shape)
+    return X, _bands(t, low, high, bands)
+
+
+@dataclass(frozen=True)
+class Generator:
+    """What the dataset panel needs to offer a generator: its name, title and sliders."""
+
+    name: str
+    title: str
+    params: tuple[Param, ...]
+    make: Callable
+    description: str
+    target_names: tuple[str, ...] | None = None
+
+
+def _n(default: int, low: int = 10) -> Int:
+    return Int(name="n_samples", label="points", default=default, low=low, high=20000,
+               help="How many points to generate.")
+
+
+def _noise(default: float) -> Float:
+    return Float(name="noise", default=default, low=0.0, high=1.0, decimals=2,
+                 help="Standard deviation of the Gaussian noise added to every point.")
+
+
+_CENTERS = Int(name="n_centers", label="clusters", default=3, low=1, high=12,
+               help="How many clusters.")
+_BANDS = Int(name="bands", label="colour bands", default=6, low=2, high=12,
+             help="Position along the sheet is cut into this many coloured bands.")
+
+GENERATORS: dict[str, Generator] = {g.name: g for g in (
+    Generator("blobs", "Blobs",
+              (_n(300), _CENTERS,
+               Int(name="n_features", label="dimensions", default=2, low=1, high=50,
+                   help="Dimension of the space the clusters live in."),
+               Float(name="cluster_std", label="spread", default=1.0, low=0.1, high=5.0,
+                     decimals=2, help="Standard deviation of every cluster."),
+               seed_param()),
+              blobs, "Round Gaussian clusters with centres drawn at random in a box."),
+    Generator("aniso", "Anisotropic blobs", (_n(300), _CENTERS, seed_param()),
+              aniso, "Gaussian clusters sheared into long ellipses."),
+    Generator("varied", "Blobs of varied spread", (_n(300), _CENTERS, seed_param()),
+              varied, "Gaussian clusters with spreads 1.0, 2.5 and 0.5."),
+    Generator("moons", "Two moons", (_n(300), _noise(0.05), seed_param()),
+              moons, "Two interleaving half circles.", ("upper moon", "lower moon")),
+    Generator("circles", "Circles",
+              (_n(300), _noise(0.05),
+               Float(name="factor", label="inner radius", default=0.5, low=0.05, high=0.95,
+                     decimals=2, help="Radius of the inner circle, the outer one being 1."),
+               seed_param()),
+              circles, "A small circle inside a large one.", ("outer", "inner")),
+    Generator("swiss_roll", "Swiss roll", (_n(1000, 50), _noise(0.0), _BANDS, seed_param()),
+              swiss_roll, "A flat sheet rolled into a spiral in 3-D; colour shows "
+              "the position along the roll."),
+    Generator("s_curve", "S-curve", (_n(1000, 50), _noise(0.0), _BANDS, seed_param()),
+              s_curve, "A flat sheet bent into an S in 3-D; colour shows the position "
+              "along the S."),
+)}

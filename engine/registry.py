@@ -1,0 +1,56 @@
+"""Every algorithm, by family. Listing them imports no scikit-learn, torch or Qt."""
+
+from __future__ import annotations
+
+import importlib
+
+from engine.protocol import Algorithm
+
+# Modules that define algorithms; each must keep heavy imports inside `run`.
+_MODULES = (
+    "engine.clustering.kmeans",
+    "engine.clustering.hierarchical",
+    "engine.reduction.pca",
+    "engine.generative.vae",
+)
+
+FAMILIES = ("Clustering", "Dimensionality reduction", "Generative models")
+
+_registry: dict[str, Algorithm] = {}
+
+
+def register(cls: type[Algorithm]) -> type[Algorithm]:
+    """Class decorator: add one instance of the algorithm to the registry."""
+    if cls.id in _registry and type(_registry[cls.id]) is not cls:
+        raise ValueError(f"two algorithms share the id {cls.id!r}")
+    if cls.family not in FAMILIES:
+        raise ValueError(f"{cls.id}: unknown family {cls.family!r}")
+    _registry[cls.id] = cls()
+    return cls
+
+
+def _load() -> None:
+    for name in _MODULES:
+        importlib.import_module(name)
+
+
+def all() -> list[Algorithm]:
+    """Every registered algorithm, in family order, then as registered."""
+    _load()
+    return sorted(_registry.values(), key=lambda a: FAMILIES.index(a.family))
+
+
+def get(algorithm_id: str) -> Algorithm:
+    _load()
+    try:
+        return _registry[algorithm_id]
+    except KeyError:
+        known = ", ".join(sorted(_registry))
+        raise KeyError(f"no algorithm {algorithm_id!r} (known: {known})") from None
+
+
+def by_family() -> dict[str, list[Algorithm]]:
+    out: dict[str, list[Algorithm]] = {f: [] for f in FAMILIES}
+    for algorithm in all():
+        out[algorithm.family].append(algorithm)
+    return {f: algs for f, algs in out.items() if algs}

@@ -1,0 +1,68 @@
+"""Unsupervised Explorer: see unsupervised learning happen.
+
+    python main.py                                 open the window
+    python main.py --dataset moons --algorithm agglomerative
+    python main.py --screenshot out.png [--dataset NAME] [--algorithm ID] [--run]
+    python main.py --selftest                      run every method headless; non-zero on failure
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="unsupervised-explorer", description=__doc__.splitlines()[0])
+    p.add_argument("--dataset", default="blobs", help="a built-in set, a generator or a file path")
+    p.add_argument("--algorithm", default="kmeans", help="an algorithm id, e.g. kmeans, pca, vae")
+    p.add_argument("--run", action="store_true", help="run the method at once")
+    p.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG")
+    p.add_argument("--size", default="1400x880", help="window size for --screenshot (WxH)")
+    p.add_argument("--selftest", action="store_true", help="run every method headless and exit")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.version:
+        from engine import __version__
+
+        print(__version__)
+        return 0
+    if args.selftest:
+        from ui.selftest import selftest
+
+        return selftest()
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Unsupervised Explorer")
+    window = MainWindow(dataset=args.dataset, algorithm=args.algorithm)
+    if args.screenshot:
+        from ui.screenshot import take_screenshot
+
+        w, h = (int(v) for v in args.size.lower().split("x"))
+        return take_screenshot(app, window, args.screenshot, run=args.run, size=(w, h))
+    window.show()
+    if args.run:
+        from PySide6.QtCore import QTimer
+
+        def run_when_loaded():
+            if window.dataset is None or window.data_panel.loader.is_busy():
+                QTimer.singleShot(100, run_when_loaded)
+            else:
+                window.run()
+
+        QTimer.singleShot(0, run_when_loaded)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Start-up and responsiveness of the window.
+
+    python -m tests.benchmarks.bench_window
+
+1. Cold start to first picture, against a bare PySide6 + pyqtgraph window (ratio), and
+   whether torch or scikit-learn were imported by then.
+2. The main thread's longest stall while each foundation method runs (100,000 points;
+   digits for the VAE), measured by a 2 ms timer's largest gap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BARE = r"""
+import time, sys; t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+import pyqtgraph as pg
+app = QApplication([])
+w = pg.PlotWidget(); w.resize(1400, 880); w.plot([1, 2, 3]); w.show()
+app.processEvents(); w.grab()
+print(time.perf_counter() - t0)
+"""
+
+OURS = r"""
+import time, sys; t0 = time.perf_counter()
+sys.argv = ["main.py"]
+from PySide6.QtWidgets import QApplication
+from ui.main_window import MainWindow
+app = QApplication([])
+w = MainWindow(); w.show()
+app.processEvents(); w.grab()
+t = time.perf_counter() - t0
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'sklearn'})
+print(t, ",".join(heavy) or "-")
+"""
+
+
+def cold_start(repeats: int = 5) -> dict:
+    def run(code):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        return out.stdout.split()
+
+    bare = min(float(run(BARE)[0]) for _ in range(repeats))
+    results = [run(OURS) for _ in range(repeats)]
+    ours = min(float(r[0]) for r in results)
+    return {"bare_s": round(bare, 3), "ours_s": round(ours, 3), "ratio": round(ours / bare, 2),
+            "heavy_imported_at_first_picture": results[0][1]}
+
+
+def stalls() -> dict:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from engine import datasets
+    from ui.main_window import MainWindow
+    from ui.run_bar import SPEEDS
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(dataset=None)
+    window.resize(1280, 800)
+    window.show()
+    window.run_bar.speed.setCurrentIndex(len(SPEEDS) - 1)
+    big = datasets.load("blobs", n_samples=100_000, seed=0)
+    cases = [("kmeans", big, {"n_clusters": 8}), ("pca", big, {}),
+             ("agglomerative", big, {"linkage": "ward"}), ("vae", datasets.load("digits"), {})]
+    out = {}
+    for algorithm_id, dataset, params in cases:
+        window.data_panel.loader.request(lambda d=dataset: d)
+        while window.dataset is not dataset:
+            app.processEvents()
+        window.method_panel.select(algorithm_id)
+        window.method_panel.set_values(params)
+        ended = []
+        window.run_ended.connect(ended.append)
+        clock = QElapsedTimer()
+        clock.start()
+        gaps = [0]
+        last = [0]
+
+        def tick(last=last, gaps=gaps, clock=clock):
+            now = clock.elapsed()
+            gaps[0] = max(gaps[0], now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(2)
+        timer.timeout.connect(tick)
+        timer.start()
+        t0 = time.perf_counter()
+        window.run()
+        while not ended:
+            app.processEvents()
+            time.sleep(0.001)
+        timer.stop()
+        window.run_ended.disconnect()
+        out[algorithm_id] = {"longest_stall_ms": gaps[0],
+                             "run_s": round(time.perf_counter() - t0, 2), "outcome": ended[0]}
+    window.close()
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps({"cold_start": cold_start(), "main_thread": stalls()}, indent=2))

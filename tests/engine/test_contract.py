@@ -1,0 +1,99 @@
+"""The same checks on every registered algorithm, as scikit-learn's parametrize_with_checks does."""
+
+import dataclasses
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from engine import registry
+from engine.params import ParamError
+from engine.protocol import RunContext, run_to_end
+from tests.quick import quick_case
+from ui.resources import explanation
+
+ALGORITHMS = registry.all()
+IDS = [a.id for a in ALGORITHMS]
+
+
+def _arrays(snapshot):
+    return {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)
+            if isinstance(getattr(snapshot, f.name), np.ndarray)}
+
+
+def test_the_four_foundation_methods_are_registered():
+    assert {"kmeans", "agglomerative", "pca", "vae"} <= set(IDS)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS, ids=IDS)
+def test_describes_itself(algorithm):
+    assert algorithm.name and algorithm.summary and algorithm.family in registry.FAMILIES
+    assert explanation(algorithm.id), f"resources/explanations/{algorithm.id}.html is missing"
+    assert len({p.name for p in algorithm.params}) == len(algorithm.params)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS, ids=IDS)
+def test_yields_snapshots_of_its_type(algorithm):
+    dataset, params = quick_case(algorithm.id)
+    snapshots = list(algorithm.start(dataset, params))
+    assert snapshots, "no snapshot"
+    assert all(isinstance(s, algorithm.snapshot_type) for s in snapshots)
+    assert [s.step for s in snapshots] == sorted(s.step for s in snapshots)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS, ids=IDS)
+def test_same_seed_same_result(algorithm):
+    dataset, params = quick_case(algorithm.id)
+    a = _arrays(run_to_end(algorithm, dataset, params, seed=3))
+    b = _arrays(run_to_end(algorithm, dataset, params, seed=3))
+    assert a.keys() == b.keys()
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS, ids=IDS)
+def test_closing_the_generator_stops_it(algorithm):
+    dataset, params = quick_case(algorithm.id)
+    run = algorithm.start(dataset, params)
+    next(run)
+    run.close()
+    with pytest.raises(StopIteration):
+        next(run)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS, ids=IDS)
+def test_cancel_before_start_yields_at_most_one(algorithm):
+    dataset, params = quick_case(algorithm.id)
+    ctx = RunContext()
+    ctx.cancel()
+    try:
+        produced = list(algorithm.run(dataset, algorithm.resolve(dataset, params), ctx))
+    except Exception as exc:  # stopping by raising Cancelled is allowed too
+        assert type(exc).__name__ == "Cancelled"
+        produced = []
+    assert len(produced) <= 1
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS, ids=IDS)
+def test_bad_parameters_name_the_parameter(algorithm):
+    dataset, _ = quick_case(algorithm.id)
+    with pytest.raises(ParamError, match="no_such_param"):
+        algorithm.resolve(dataset, {"no_such_param": 1})
+    for spec in algorithm.params:
+        high = getattr(spec, "high", None)
+        if isinstance(high, int | float) and not isinstance(high, bool):
+            with pytest.raises(ParamError, match=spec.name):
+                algorithm.resolve(dataset, {spec.name: high * 2 + 1})
+
+
+def test_listing_the_registry_imports_no_qt_torch_or_sklearn():
+    code = (
+        "import sys, engine, engine.registry as r, engine.datasets as d\n"
+        "r.all(); d.load('blobs'); d.load('moons')\n"
+        "heavy = {m.split('.')[0] for m in sys.modules} & "
+        "{'PySide6', 'shiboken6', 'pyqtgraph', 'torch', 'sklearn'}\n"
+        "print(sorted(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,107 @@
+"""Cancel, errors inside a run, closing during a run, and the worker's throttling."""
+
+import threading
+
+import numpy as np
+
+from engine import datasets, registry
+from engine.protocol import Algorithm, Partition
+from tests.ui.conftest import load, run_and_wait
+from ui.main_window import MainWindow
+from ui.run_bar import SPEEDS
+from ui.worker import RunController
+
+
+class _Endless(Algorithm):
+    """A run that never ends by itself: yields a partition forever."""
+
+    id, name, family, summary = "endless", "Endless", "Clustering", "for tests"
+    snapshot_type = Partition
+    closed = threading.Event()
+
+    def run(self, dataset, params, ctx):
+        try:
+            step = 0
+            while not ctx.cancelled():
+                step += 1
+                yield Partition(step=step, labels=np.zeros(dataset.n, int), message=str(step))
+        finally:
+            _Endless.closed.set()
+
+
+class _Broken(Algorithm):
+    id, name, family, summary = "broken", "Broken", "Clustering", "for tests"
+    snapshot_type = Partition
+
+    def run(self, dataset, params, ctx):
+        yield Partition(labels=np.zeros(dataset.n, int))
+        raise ZeroDivisionError("the test made this run divide by zero")
+
+
+def test_cancel_stops_the_run_and_closes_its_generator(qtbot):
+    controller = RunController()
+    controller.set_rate(0)
+    _Endless.closed.clear()
+    dataset = datasets.load("blobs", n_samples=20)
+    with qtbot.waitSignal(controller.snapshot, timeout=5000):
+        controller.start(_Endless(), dataset, {})
+    with qtbot.waitSignal(controller.finished, timeout=1000) as outcome:
+        controller.cancel()
+    assert outcome.args == ["cancelled"]
+    assert _Endless.closed.wait(2.0)
+    assert not controller.is_running()
+    assert controller.shutdown(2000)
+
+
+def test_snapshots_are_throttled_and_the_last_always_arrives(qtbot):
+    controller = RunController()
+    controller.set_rate(0)
+    got = []
+    controller.snapshot.connect(got.append)
+    dataset = datasets.load("blobs", n_samples=20)
+    with qtbot.waitSignal(controller.finished, timeout=30000):
+        controller.start(registry.get("agglomerative"), dataset, {})
+    assert got and got[-1].complete
+    assert len(got) <= len(controller.history)
+    assert controller.shutdown(2000)
+
+
+def test_pause_holds_the_run_and_step_releases_one(qtbot):
+    controller = RunController()
+    controller.set_rate(0)
+    dataset = datasets.load("blobs", n_samples=20)
+    controller.start(_Endless(), dataset, {}, paused=True)
+    qtbot.wait(100)
+    assert len(controller.history) == 0
+    controller.step()
+    qtbot.waitUntil(lambda: len(controller.history) == 1, timeout=2000)
+    qtbot.wait(100)
+    assert len(controller.history) == 1
+    controller.pause(False)
+    qtbot.waitUntil(lambda: len(controller.history) > 5, timeout=2000)
+    controller.cancel()
+    assert controller.shutdown(2000)
+
+
+def test_an_error_in_a_run_is_shown_and_the_window_lives_on(qtbot, window, monkeypatch):
+    monkeypatch.setattr(window.method_panel, "algorithm", _Broken())
+    assert run_and_wait(qtbot, window) == "failed"
+    text = window.run_bar.message.text()
+    assert "Broken failed" in text and "divide by zero" in text
+    window.method_panel.select("kmeans")
+    assert run_and_wait(qtbot, window) == "done"
+
+
+def test_closing_during_a_run_ends_cleanly(qtbot):
+    w = MainWindow(dataset=None)
+    qtbot.addWidget(w)
+    w.show()
+    w.run_bar.speed.setCurrentIndex(len(SPEEDS) - 1)
+    load(qtbot, w, datasets.load("digits"))
+    w.method_panel.select("vae")
+    w.method_panel.set_values({"epochs": 500})
+    assert w.run()
+    qtbot.waitUntil(lambda: len(w.controller.history) >= 1, timeout=60000)
+    w.close()
+    assert not w.controller.is_running()
+    assert all(not t.isRunning() for t in w.controller._retiring)

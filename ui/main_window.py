@@ -1,0 +1,237 @@
+"""The main window: data and method on the left, canvases in the centre, the run bar below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine import __version__
+from engine.data import Dataset
+from engine.projection import Projection
+from engine.protocol import Algorithm, Snapshot
+from ui.algorithm_panel import AlgorithmPanel
+from ui.dataset_panel import DatasetPanel
+from ui.run_bar import RunBar
+from ui.views import VIEWS, DataFrame2D, DataView, View
+from ui.worker import RunController
+from widgets.theme import apply_light
+
+DEFAULT_DATASET = "blobs"
+DEFAULT_ALGORITHM = "kmeans"
+
+
+class MainWindow(QMainWindow):
+    """Holds the panels and routes: data set → frame → views; run bar → controller → views."""
+
+    run_ended = Signal(str)  # "done", "cancelled" or "failed": for tests and --screenshot
+
+    def __init__(self, dataset: str | None = DEFAULT_DATASET,
+                 algorithm: str = DEFAULT_ALGORITHM):
+        super().__init__()
+        apply_light()
+        self.setWindowTitle(f"Unsupervised Explorer {__version__}")
+        self.resize(1400, 880)
+        self.setAcceptDrops(True)
+        self.frame: DataFrame2D | None = None
+        self.controller = RunController(self)
+        self.data_panel = DatasetPanel()
+        self.method_panel = AlgorithmPanel()
+        self.run_bar = RunBar()
+        self.controller.set_rate(self.run_bar.rate())
+        self.data_view = DataView()
+        self.views: dict[type[Snapshot], View] = {}
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.data_view)
+        self._build_layout()
+        self._connect()
+        self.method_panel.select(algorithm)
+        if dataset:
+            self.data_panel.select(dataset)
+
+    # ---- layout
+    def _build_layout(self) -> None:
+        data_box = QGroupBox("Data")
+        QVBoxLayout(data_box).addWidget(self.data_panel)
+        method_box = QGroupBox("Method")
+        QVBoxLayout(method_box).addWidget(self.method_panel)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        left_layout.addWidget(data_box)
+        left_layout.addWidget(method_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(330)
+        centre = QSplitter(Qt.Orientation.Horizontal)
+        centre.addWidget(scroll)
+        centre.addWidget(self.stack)
+        centre.setStretchFactor(1, 1)
+        centre.setSizes([360, 1040])
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(centre, 1)
+        layout.addWidget(self.run_bar)
+        self.setCentralWidget(body)
+
+    def _connect(self) -> None:
+        dp, mp, rb, rc = self.data_panel, self.method_panel, self.run_bar, self.controller
+        dp.dataset_changed.connect(self._on_dataset)
+        dp.view_changed.connect(self._on_view_mode)
+        dp.load_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        mp.algorithm_changed.connect(self._on_algorithm)
+        mp.params_changed.connect(self._validate)
+        rb.run_clicked.connect(self.run)
+        rb.pause_toggled.connect(rc.pause)
+        rb.step_clicked.connect(self.step)
+        rb.cancel_clicked.connect(rc.cancel)
+        rb.speed_changed.connect(rc.set_rate)
+        rb.scrubbed.connect(self._on_scrub)
+        rc.snapshot.connect(self._on_snapshot)
+        rc.progress.connect(rb.set_progress)
+        rc.finished.connect(self._on_finished)
+        rc.failed.connect(self._on_failed)
+        rc.paused_changed.connect(rb.set_paused)
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.run)
+        QShortcut(QKeySequence("Escape"), self, activated=rc.cancel)
+
+    # ---- state
+    @property
+    def dataset(self) -> Dataset | None:
+        return self.data_panel.dataset
+
+    @property
+    def algorithm(self) -> Algorithm | None:
+        return self.method_panel.algorithm
+
+    def current_view(self) -> View:
+        return self.stack.currentWidget()
+
+    def view_for(self, snapshot_type: type[Snapshot]) -> View:
+        if snapshot_type not in self.views:
+            view = VIEWS[snapshot_type]()
+            self.views[snapshot_type] = view
+            self.stack.addWidget(view)
+        return self.views[snapshot_type]
+
+    # ---- data set and view
+    def _on_dataset(self, dataset: Dataset) -> None:
+        self.controller.cancel()
+        self._make_frame(dataset, self.data_panel.view_mode())
+        self.stack.setCurrentWidget(self.data_view)
+        self.run_bar.set_history_length(0)
+        self._validate()
+
+    def _on_view_mode(self, mode) -> None:
+        if self.dataset is None:
+            return
+        self._make_frame(self.dataset, mode)
+        view = self.current_view()
+        if view is not self.data_view and len(self.controller.history):
+            view.show_snapshot(self.controller.history[self.run_bar.timeline.value()])
+
+    def _make_frame(self, dataset: Dataset, mode) -> None:
+        projection = Projection(dataset.X, mode, dataset.feature_names)
+        self.frame = DataFrame2D(dataset, projection.xy, projection.axis_labels,
+                                 projection.transform, projection.exact)
+        for view in (self.data_view, *self.views.values()):
+            view.set_frame(self.frame)
+
+    # ---- method and parameters
+    def _on_algorithm(self, algorithm: Algorithm) -> None:
+        if self.controller.is_running():
+            self.controller.cancel()
+        self.stack.setCurrentWidget(self.data_view)
+        self._validate()
+
+    def _validate(self) -> bool:
+        """Check the form against the data; say what is wrong and keep Run off until it is right."""
+        problem = ""
+        if self.algorithm is None or self.dataset is None:
+            problem = "Choose a data set and a method."
+        else:
+            try:
+                self.algorithm.resolve(self.dataset, self.method_panel.values())
+            except ValueError as exc:
+                problem = str(exc)
+        self.method_panel.show_problem(problem)
+        ok = not problem
+        self.run_bar.run_button.setEnabled(ok and not self.controller.is_running())
+        return ok
+
+    # ---- running
+    def run(self, paused: bool = False) -> bool:
+        if not self._validate() or self.controller.is_running():
+            return False
+        algorithm, dataset = self.algorithm, self.dataset
+        view = self.view_for(algorithm.snapshot_type)
+        view.set_frame(self.frame)
+        if hasattr(view, "set_k") and "n_clusters" in self.method_panel.values():
+            view.set_k(self.method_panel.values()["n_clusters"])
+        self.stack.setCurrentWidget(view)
+        self.controller.start(algorithm, dataset, self.method_panel.values(), paused=paused)
+        self.run_bar.set_running(True)
+        self.run_bar.set_history_length(0)
+        self.run_bar.set_message(f"Running {algorithm.name}…")
+        return True
+
+    def step(self) -> None:
+        if self.controller.is_running() or self.run(paused=True):
+            self.controller.step()
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self.current_view().show_snapshot(snapshot)
+        self.run_bar.set_history_length(len(self.controller.history))
+        if snapshot.message:
+            self.run_bar.set_message(snapshot.message)
+
+    def _on_scrub(self, i: int) -> None:
+        history = self.controller.history
+        view = self.current_view()
+        if 0 <= i < len(history) and view is not self.data_view:
+            snapshot = history[i]
+            view.show_snapshot(snapshot)
+            self.run_bar.set_message(snapshot.message)
+
+    def _on_finished(self, outcome: str) -> None:
+        self.run_bar.set_running(False)
+        self._validate()
+        if outcome == "cancelled":
+            self.run_bar.set_message("Cancelled.")
+        else:
+            self.run_bar.set_progress(1.0, "")
+        self.run_ended.emit(outcome)
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self.run_bar.set_running(False)
+        self._validate()
+        name = self.algorithm.name if self.algorithm else "The run"
+        self.run_bar.set_message(f"{name} failed: {message}", error=True)
+        self.run_bar.message.setToolTip(details)
+        self.run_ended.emit("failed")
+
+    # ---- window events
+    def dragEnterEvent(self, event):
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.data_panel.load_path(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+    def closeEvent(self, event):
+        self.controller.shutdown()
+        self.data_panel.loader.wait()
+        super().closeEvent(event)

@@ -1,0 +1,30 @@
+"""`--selftest`: every registered method, headless, on a small data set; non-zero on failure."""
+
+from __future__ import annotations
+
+import time
+import traceback
+
+from engine import datasets, registry
+from engine.protocol import run_to_end
+
+# Small, fast settings per method; anything not named runs with its defaults.
+QUICK = {"vae": {"epochs": 3, "hidden": 32}}
+DATA = {"vae": "digits", "pca": "digits"}
+
+
+def selftest() -> int:
+    failures = 0
+    for algorithm in registry.all():
+        name = DATA.get(algorithm.id, "blobs")
+        t0 = time.perf_counter()
+        try:
+            snapshot = run_to_end(algorithm, datasets.load(name), QUICK.get(algorithm.id), seed=0)
+            status = f"ok   {type(snapshot).__name__}"
+        except Exception:
+            failures += 1
+            status = "FAIL\n" + traceback.format_exc()
+        print(f"{algorithm.id:16s} on {name:8s} {time.perf_counter() - t0:6.2f} s  {status}",
+              flush=True)
+    print(f"selftest: {failures} failed" if failures else "selftest: all passed", flush=True)
+    return 1 if failures else 0

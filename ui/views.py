@@ -1,0 +1,259 @@
+"""One view per kind of snapshot: which canvases show it, and how they are fed.
+
+The window picks a view with `VIEWS[type(snapshot)]`, as napari picks a visual per layer.
+Views know the data set and its 2-D projection; canvases know neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
+
+from engine.clustering import hierarchical
+from engine.clustering.voronoi import voronoi_segments
+from engine.data import Dataset
+from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
+from widgets.curves import CurveCanvas
+from widgets.dendrogram import DendrogramCanvas
+from widgets.images import ImageStrip
+from widgets.latent import LatentCanvas
+from widgets.scatter import ScatterCanvas
+from widgets.scree import ScreeCanvas
+
+N_IMAGES = 10
+
+
+class DataFrame2D:
+    """The data set as the scatter draws it: its 2-D coordinates and how to map more points."""
+
+    def __init__(self, dataset: Dataset, xy: np.ndarray, axis_labels: tuple[str, str],
+                 project: Callable[[np.ndarray], np.ndarray], exact: bool):
+        self.dataset = dataset
+        self.xy = xy
+        self.axis_labels = axis_labels
+        self.project = project
+        self.exact = exact  # the view is the data's own two features: Voronoi cells are true
+
+
+class View(QWidget):
+    """Base: a horizontal splitter with a main canvas and a column of side canvases."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.frame: DataFrame2D | None = None
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    def _arrange(self, main: QWidget, *side: QWidget) -> None:
+        self.splitter.addWidget(main)
+        if side:
+            for w in side:
+                self.side.addWidget(w)
+            self.splitter.addWidget(self.side)
+            self.splitter.setSizes([620, 420])
+
+    def set_frame(self, frame: DataFrame2D) -> None:
+        self.frame = frame
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        raise NotImplementedError
+
+    def canvases(self) -> list[QWidget]:
+        return [self.splitter.widget(0), *(self.side.widget(i) for i in range(self.side.count()))]
+
+
+def _scatter_for(frame: DataFrame2D, scatter: ScatterCanvas, labels) -> None:
+    scatter.set_points(frame.xy, labels)
+    scatter.set_axis_labels(*frame.axis_labels)
+
+
+class DataView(View):
+    """Before any run: the data set in its true labels."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scatter = ScatterCanvas()
+        self._arrange(self.scatter)
+
+    def set_frame(self, frame: DataFrame2D) -> None:
+        super().set_frame(frame)
+        _scatter_for(frame, self.scatter, frame.dataset.y)
+        self.scatter.set_centres(None, None)
+        self.scatter.set_segments(None)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        pass
+
+
+class PartitionView(View):
+    """Clusters on the scatter, their centres with trails and Voronoi cells; J per step."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scatter = ScatterCanvas()
+        self.curve = CurveCanvas()
+        self.curve.set_labels("step", "objective")
+        self._arrange(self.scatter, self.curve)
+
+    def set_frame(self, frame: DataFrame2D) -> None:
+        super().set_frame(frame)
+        _scatter_for(frame, self.scatter, None)
+
+    def show_snapshot(self, snap: Partition) -> None:
+        frame = self.frame
+        self.scatter.set_labels(snap.labels)
+        centres = trails = segments = None
+        if snap.centres is not None:
+            centres = frame.project(snap.centres)
+            if snap.centre_path is not None and len(snap.centre_path) > 1:
+                path = snap.centre_path
+                trails = frame.project(path.reshape(-1, path.shape[-1])).reshape(
+                    path.shape[0], path.shape[1], 2)
+            if frame.exact and len(centres) > 1:
+                segments = voronoi_segments(centres, self.scatter.data_bounds())
+        self.scatter.set_centres(centres, trails)
+        self.scatter.set_segments(segments)
+        self.curve.set_curves({snap.objective_name: snap.trace})
+        self.curve.set_cursor(len(snap.trace) - 1)
+
+
+class TreeView(View):
+    """The dendrogram growing merge by merge, and the scatter in the colours of its cut."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scatter = ScatterCanvas()
+        self.dendrogram = DendrogramCanvas()
+        self._arrange(self.scatter, self.dendrogram)
+        self.side.setSizes([1])
+        self.k = 3
+        self._tree: Tree | None = None
+        self.dendrogram.cut_changed.connect(self._on_cut)
+
+    def set_frame(self, frame: DataFrame2D) -> None:
+        super().set_frame(frame)
+        _scatter_for(frame, self.scatter, None)
+
+    def set_k(self, k: int) -> None:
+        self.k = k
+
+    def show_snapshot(self, snap: Tree) -> None:
+        self._tree = snap
+        self.k = min(self.k, snap.n_leaves)
+        self.dendrogram.set_tree(snap.linkage, snap.n_merges, self.k)
+        self._recolour()
+
+    def _on_cut(self, k: int) -> None:
+        self.k = k
+        self._recolour()
+
+    def _recolour(self) -> None:
+        snap = self._tree
+        if snap is None:
+            return
+        if snap.complete:
+            labels = hierarchical.cut(snap.linkage, self.k)
+        else:
+            labels = hierarchical.partial_labels(snap.linkage, snap.n_merges)
+        self.scatter.set_labels(labels)
+
+
+class SpectrumView(View):
+    """The scree plot; the data on its first two components; images rebuilt from q of them."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scree = ScreeCanvas()
+        self.scatter = ScatterCanvas()
+        self.images = ImageStrip()
+        self._arrange(self.scatter, self.scree, self.images)
+        self._snap: Spectrum | None = None
+        self.q: int | None = None
+        self.scree.components_chosen.connect(self._on_choose)
+
+    def set_frame(self, frame: DataFrame2D) -> None:
+        super().set_frame(frame)
+        self.q = None  # a new run starts from all the components it kept
+
+    def show_snapshot(self, snap: Spectrum) -> None:
+        self._snap = snap
+        kept = snap.components.shape[0]
+        self.q = kept if self.q is None else min(self.q, kept)
+        self.scree.set_spectrum(snap.explained_ratio)
+        self.scree.set_selected(self.q)
+        scores = snap.scores
+        xy = scores[:, :2] if scores.shape[1] >= 2 else np.c_[scores[:, 0], np.zeros(len(scores))]
+        self.scatter.set_points(xy, self.frame.dataset.y if self.frame else None)
+        self.scatter.set_axis_labels("PC1", "PC2" if scores.shape[1] >= 2 else "")
+        self.images.setVisible(snap.image_shape is not None)
+        self._draw_images()
+
+    def _on_choose(self, q: int) -> None:
+        self.q = q
+        self._draw_images()
+
+    def _draw_images(self) -> None:
+        snap = self._snap
+        if snap is None or snap.image_shape is None:
+            return
+        rows = np.linspace(0, len(snap.scores) - 1, N_IMAGES).astype(int)
+        original = self.frame.dataset.X[rows]
+        rebuilt = snap.reconstruct(rows, min(self.q, snap.components.shape[0]))
+        images = np.concatenate([original, rebuilt]).reshape(-1, *snap.image_shape)
+        lo, hi = float(original.min()), float(original.max())
+        titles = ["data"] + [""] * (N_IMAGES - 1) + [f"q = {self.q}"] + [""] * (N_IMAGES - 1)
+        self.images.set_images(images, titles, rows=2, levels=(lo, hi))
+
+
+class LatentView(View):
+    """The latent pad with its sliders and decoded output; ELBO, reconstruction and KL per epoch."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.latent = LatentCanvas()
+        self.curve = CurveCanvas()
+        self.curve.set_labels("epoch", "per data point")
+        self.scatter = ScatterCanvas()
+        self._arrange(self.latent, self.curve, self.scatter)
+        self.latent.decoded_point.connect(self._on_decoded)
+        self._pair_pending = True
+
+    def set_frame(self, frame: DataFrame2D) -> None:
+        super().set_frame(frame)
+        _scatter_for(frame, self.scatter, frame.dataset.y)
+        self.scatter.setVisible(frame.dataset.image_shape is None)
+        self._pair_pending = True
+
+    def show_snapshot(self, snap: LatentModel) -> None:
+        y = self.frame.dataset.y if self.frame else None
+        self.latent.set_model(snap.codes, y, snap.decode, snap.image_shape)
+        if self._pair_pending and snap.image_shape is not None:
+            self.latent.set_interpolation(*_two_classes(y, len(snap.codes)))
+            self._pair_pending = False
+        self.curve.set_curves({"−ELBO": -snap.elbo, "reconstruction": snap.recon, "KL": snap.kl})
+        self.curve.set_cursor(snap.epoch - 1)
+
+    def _on_decoded(self, point) -> None:
+        if self.frame is not None and self.frame.dataset.image_shape is None:
+            self.scatter.set_marker(self.frame.project(np.atleast_2d(point))[0])
+
+
+def _two_classes(y: np.ndarray | None, n: int) -> tuple[int, int]:
+    """A first interpolation pair: the first point and the first of another class."""
+    if y is None or np.all(y == y[0]):
+        return 0, n - 1
+    return 0, int(np.argmax(y != y[0]))
+
+
+VIEWS: dict[type[Snapshot], type[View]] = {
+    Partition: PartitionView,
+    Tree: TreeView,
+    Spectrum: SpectrumView,
+    LatentModel: LatentView,
+}

@@ -1,0 +1,320 @@
+"""A growing dendrogram with a draggable cut line.
+
+Links are drawn as one `PlotCurveItem` per colour with `connect='pairs'`, so 20,000
+leaves cost a few items, not 60,000. The layout is computed once per linkage matrix;
+a growth frame only changes how many of its rows are drawn. Big trees are truncated
+to their top merges (like scipy's `truncate_mode="lastp"`); while the hidden merges
+are still happening, each leaf shows a stub that rises as its cluster forms.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from engine.clustering.dendrogram import DendrogramLayout, labels_of_merges, layout
+from widgets.palette import CLUSTER_HEX, NO_LABEL_HEX
+
+CUT_HEX = "#D62728"
+MAX_TICK_LABELS = 200  # more labels than this at once: none, only coloured marks
+
+
+def _colour_key(labels: np.ndarray) -> np.ndarray:
+    """Clusters that share a palette colour share a curve item; -1 (above the cut) is grey."""
+    return np.where(labels < 0, -1, labels % len(CLUSTER_HEX))
+
+
+class DendrogramCanvas(QWidget):
+    """Draws a `Tree` snapshot: merges [0, n_merges), coloured by the cut at k clusters."""
+
+    cut_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, truncate: int | None = 60):
+        super().__init__(parent)
+        self._truncate = truncate
+        self._line_width = 1.5
+        self._linkage: np.ndarray | None = None
+        self._layout: DendrogramLayout | None = None
+        self._labels_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._n_merges = 0
+        self._k = 1
+        self._drawn = 0
+        self._quiet = False
+
+        self._plot = pg.PlotWidget(self)
+        self._plot.setMenuEnabled(False)
+        self._plot.hideButtons()
+        self._plot.setLabel("left", "merge height")
+        item = self._plot.getPlotItem()
+        item.setMouseEnabled(x=True, y=False)
+        self._curves: dict[int, pg.PlotCurveItem] = {}
+        self._marks = pg.ScatterPlotItem(size=8, pen=None)
+        self._marks_for: tuple | None = None
+        # shared brush objects, so the scatter renders each colour's symbol once
+        self._brushes = {-1: pg.mkBrush(NO_LABEL_HEX)}
+        self._brushes.update((i, pg.mkBrush(h)) for i, h in enumerate(CLUSTER_HEX))
+        self._plot.addItem(self._marks)
+        self._line = pg.InfiniteLine(
+            angle=0, movable=True, pen=pg.mkPen(CUT_HEX, width=2, style=Qt.PenStyle.DashLine),
+            hoverPen=pg.mkPen(CUT_HEX, width=4),
+        )
+        self._line.setZValue(10)
+        self._line_label = pg.InfLineLabel(self._line, "", position=0.95,
+                                           anchors=[(1, 1), (1, 1)], color=CUT_HEX)
+        self._line.setVisible(False)
+        self._line.sigPositionChanged.connect(self._on_line_moved)
+        self._line.sigPositionChangeFinished.connect(self._on_line_released)
+        self._plot.addItem(self._line)
+        self._tick_stride = 0
+        self._plot.getViewBox().sigXRangeChanged.connect(self._update_ticks)
+        self._plot.getViewBox().sigResized.connect(self._update_ticks)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self._plot)
+
+    # ------------------------------------------------------------ public API
+
+    def set_tree(self, linkage: np.ndarray, n_merges: int, k: int) -> None:
+        """Show the first `n_merges` merges of `linkage`, coloured as cut into k clusters."""
+        z = np.asarray(linkage, dtype=np.float64)
+        if z.ndim != 2 or z.shape[0] == 0:  # one point or none: no tree to draw
+            self.clear()
+            return
+        if not self._same_linkage(z):
+            self._linkage = z
+            self._labels_cache.clear()
+            self._relayout()
+        n = z.shape[0] + 1
+        self._n_merges = int(np.clip(n_merges, 0, n - 1))
+        self._k = int(np.clip(k, 1, n))
+        self._redraw()
+        self._fit_height()
+        self._place_line()
+
+    def set_k(self, k: int) -> None:
+        """Move the cut to k clusters without emitting `cut_changed`."""
+        if self._linkage is None:
+            self._k = max(int(k), 1)
+            return
+        self._k = int(np.clip(k, 1, self._linkage.shape[0] + 1))
+        self._redraw()
+        self._place_line()
+
+    def k(self) -> int:
+        return self._k
+
+    def set_truncate(self, truncate: int | None) -> None:
+        """Show at most this many leaves (None: all); a bigger tree shows only its top merges."""
+        self._truncate = truncate
+        if self._linkage is not None:
+            self._relayout()
+            self._redraw()
+            self._fit_height()
+
+    def truncate(self) -> int | None:
+        return self._truncate
+
+    def set_line_width(self, width: float) -> None:
+        """Thicker links for a projector."""
+        self._line_width = float(width)
+        for key, curve in self._curves.items():
+            curve.setPen(self._pen(key))
+
+    def segment_count(self) -> int:
+        """Links drawn (three per merge shown), not counting the stubs of truncated leaves."""
+        return self._drawn
+
+    def drawn_by_colour(self) -> dict[str, int]:
+        """Segments drawn per colour (hex), stubs included: what each curve item holds."""
+        out = {}
+        for key, curve in self._curves.items():
+            x, _ = curve.getData()
+            if x is not None and len(x):
+                out[CLUSTER_HEX[key] if key >= 0 else NO_LABEL_HEX] = len(x) // 2
+        return out
+
+    def layout(self) -> DendrogramLayout | None:
+        return self._layout
+
+    def cut_height(self) -> float:
+        return float(self._line.value())
+
+    def cut_line(self) -> pg.InfiniteLine:
+        """The draggable line, for tests and for the host's styling."""
+        return self._line
+
+    def clear(self) -> None:
+        self._linkage = None
+        self._layout = None
+        self._labels_cache.clear()
+        self._n_merges = 0
+        self._drawn = 0
+        for curve in self._curves.values():
+            curve.setData([], [])
+        self._marks.setData([], [])
+        self._marks_for = None
+        self._line.setVisible(False)
+        self._tick_stride = 0
+        self._plot.getAxis("bottom").setTicks(None)
+
+    # ------------------------------------------------------------ drawing
+
+    def _same_linkage(self, z: np.ndarray) -> bool:
+        old = self._linkage
+        return old is not None and (z is old or (z.shape == old.shape and np.array_equal(z, old)))
+
+    def _relayout(self) -> None:
+        z = self._linkage
+        n = z.shape[0] + 1
+        p = self._truncate if self._truncate is not None and n > self._truncate else None
+        self._layout = layout(z, truncate=p)
+        lay = self._layout
+        top = float(z[:, 2].max()) if z.size else 1.0
+        self._line.setBounds((0.0, 1.1 * top if top > 0 else 1.0))
+        self._plot.getPlotItem().setLimits(xMin=-1.0, xMax=lay.n_leaves)
+        self._plot.setXRange(-0.5, lay.n_leaves - 0.5, padding=0.01)
+        self._plot.setLabel("bottom", "cluster (size)" if lay.truncated else "point")
+        self._tick_stride = 0
+        self._update_ticks()
+
+    def _fit_height(self) -> None:
+        """Scale y to the merges done so far, so early merges are not flat against the axis."""
+        z = self._linkage
+        done = z[: self._n_merges, 2] if self._n_merges else z[:, 2]
+        top = float(done.max()) if done.size else 1.0
+        top = top if top > 0 else 1.0
+        self._plot.setYRange(-0.03 * top, 1.06 * top, padding=0.0)
+
+    def _update_ticks(self) -> None:
+        """Label every s-th leaf, s chosen so that the labels do not overlap at this width."""
+        lay = self._layout
+        if lay is None:
+            return
+        x0, x1 = self._plot.getViewBox().viewRange()[0]
+        pixels = max(self._plot.getViewBox().width(), 50.0)
+        per_leaf = pixels / max(x1 - x0, 1e-9)
+        label = QFontMetrics(self._plot.getAxis("bottom").font())
+        widest = max((label.horizontalAdvance(t) for t in lay.leaf_text[:MAX_TICK_LABELS]),
+                     default=0) + 8
+        stride = max(1, math.ceil(widest / per_leaf))
+        if stride == self._tick_stride:
+            return
+        self._tick_stride = stride
+        ticks = list(zip(lay.leaf_x.tolist(), lay.leaf_text, strict=True))
+        if len(ticks) > MAX_TICK_LABELS * stride:
+            self._plot.getAxis("bottom").setTicks([[]])
+            return
+        major = ticks[::stride]
+        minor = [(x, "") for i, (x, _) in enumerate(ticks) if i % stride]
+        self._plot.getAxis("bottom").setTicks([major, minor])
+
+    def _cluster_labels(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(point labels, merge labels) at k clusters, cached per k."""
+        if k not in self._labels_cache:
+            from engine.clustering.hierarchical import cut
+
+            points = np.asarray(cut(self._linkage, k))
+            self._labels_cache[k] = (points, labels_of_merges(self._linkage, points))
+        return self._labels_cache[k]
+
+    def _redraw(self) -> None:
+        lay = self._layout
+        if lay is None:
+            return
+        z = self._linkage
+        points, merges = self._cluster_labels(self._k)
+        shown = int(np.clip(self._n_merges - lay.first_shown_merge, 0, lay.segment_merge.size // 3))
+        segs = lay.segments[: 3 * shown]
+        keys = _colour_key(merges[lay.segment_merge[: 3 * shown]])
+        leaf_labels = self._leaf_labels(lay, points, merges)
+        if lay.truncated:
+            stubs, stub_keys = self._stubs(lay, z, leaf_labels)
+            segs = np.concatenate([segs, stubs])
+            keys = np.concatenate([keys, stub_keys])
+        self._drawn = 3 * shown
+        self._draw_by_colour(segs, keys)
+        if self._marks_for != (lay, self._k):  # leaf colours change only with the cut
+            self._marks_for = (lay, self._k)
+            brushes = [self._brushes[c] for c in _colour_key(leaf_labels).tolist()]
+            self._marks.setData(lay.leaf_x, np.zeros(lay.n_leaves), brush=brushes)
+
+    def _leaf_labels(self, lay: DendrogramLayout, points: np.ndarray,
+                     merges: np.ndarray) -> np.ndarray:
+        n = lay.n_points
+        node = lay.leaf_order
+        out = np.empty(node.size, np.intp)
+        single = node < n
+        out[single] = points[node[single]]
+        out[~single] = merges[node[~single] - n]
+        return out
+
+    def _stubs(self, lay: DendrogramLayout, z: np.ndarray,
+               leaf_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A vertical per truncated leaf, up to the highest of its merges done so far."""
+        done = min(self._n_merges, lay.first_shown_merge)
+        height = np.zeros(lay.n_leaves)
+        np.maximum.at(height, lay.merge_leaf[:done], z[:done, 2])
+        rising = np.flatnonzero(height > 0)
+        stubs = np.zeros((rising.size, 2, 2))
+        stubs[:, :, 0] = lay.leaf_x[rising, None]
+        stubs[:, 1, 1] = height[rising]
+        return stubs, _colour_key(leaf_labels[rising])
+
+    def _draw_by_colour(self, segs: np.ndarray, keys: np.ndarray) -> None:
+        used = set(np.unique(keys).tolist())
+        for key in used:
+            pts = segs[keys == key].reshape(-1, 2)
+            self._curve(key).setData(pts[:, 0], pts[:, 1], connect="pairs")
+        for key, curve in self._curves.items():
+            if key not in used:
+                curve.setData([], [])
+
+    def _curve(self, key: int) -> pg.PlotCurveItem:
+        if key not in self._curves:
+            curve = pg.PlotCurveItem(pen=self._pen(key), antialias=False)
+            self._plot.addItem(curve)
+            self._curves[key] = curve
+        return self._curves[key]
+
+    def _pen(self, key: int):
+        return pg.mkPen(CLUSTER_HEX[key] if key >= 0 else NO_LABEL_HEX, width=self._line_width)
+
+    # ------------------------------------------------------------ the cut line
+
+    def _place_line(self) -> None:
+        from engine.clustering.hierarchical import height_for_k
+
+        z = self._linkage
+        if z is None or z.shape[0] == 0:
+            self._line.setVisible(False)
+            return
+        self._quiet = True
+        try:
+            self._line.setValue(float(height_for_k(z, self._k)))
+        finally:
+            self._quiet = False
+        self._line.setVisible(True)  # first: a hidden line's label ignores new text
+        self._line_label.setFormat(f"k = {self._k}")
+
+    def _on_line_moved(self) -> None:
+        if self._quiet or self._linkage is None:
+            return
+        from engine.clustering.hierarchical import k_for_height
+
+        k = int(k_for_height(self._linkage, float(self._line.value())))
+        if k != self._k:
+            self._k = k
+            self._line_label.setFormat(f"k = {k}")
+            self._redraw()
+            self.cut_changed.emit(k)
+
+    def _on_line_released(self) -> None:
+        """Settle the line at the middle of the gap that gives the chosen k."""
+        if not self._quiet and self._linkage is not None:
+            self._place_line()

@@ -1,0 +1,109 @@
+"""A grid of small grayscale images with titles: components, reconstructions, decodings.
+
+All images share one view box (so they share a scale and cost one scene), each image
+is one `ImageItem` placed in its cell; the items are kept and reused between calls.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+GAP = 0.08  # space between cells, as a fraction of an image's width
+TITLE_BAND = 0.3  # room above each row for its titles, as a fraction of an image's height
+
+
+class ImageStrip(QWidget):
+    """m grayscale images in `rows` rows, row 0 of each image at its top."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._view = pg.GraphicsView(self)
+        self._box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        self._box.setMouseEnabled(x=False, y=False)
+        self._view.setCentralItem(self._box)
+        self._items: list[pg.ImageItem] = []
+        self._titles: list[pg.TextItem] = []
+        self._count = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+
+    def set_images(self, images: np.ndarray, titles: list[str] | None = None, rows: int = 1,
+                   levels: tuple[float, float] | None = None) -> None:
+        """Draw images (m, h, w); without `levels` each image spans black to white."""
+        stack = np.asarray(images, dtype=np.float64)
+        if stack.ndim == 2:
+            stack = stack[None]
+        if stack.ndim != 3:
+            raise ValueError(f"images must have shape (m, h, w), not {stack.shape}")
+        if titles is not None and len(titles) != stack.shape[0]:
+            raise ValueError(f"{len(titles)} titles for {stack.shape[0]} images")
+        m, h, w = stack.shape
+        cols = max(1, math.ceil(m / max(1, int(rows))))
+        gap = GAP * w
+        band = TITLE_BAND * h if titles else gap
+        for i in range(m):
+            r, c = divmod(i, cols)
+            x, y = c * (w + gap), r * (h + band) + band
+            self._show_image(i, stack[i], QRectF(x, y, w, h), levels)
+            self._show_title(i, titles[i] if titles else "", x + w / 2, y - 0.04 * h)
+        for i in range(m, len(self._items)):
+            self._items[i].setVisible(False)
+            self._titles[i].setVisible(False)
+        self._count = m
+        n_rows = math.ceil(m / cols) if m else 0
+        if m:
+            self._box.setRange(QRectF(-gap / 2, 0, cols * (w + gap), n_rows * (h + band)),
+                               padding=0.0)
+
+    def image_count(self) -> int:
+        return self._count
+
+    def image(self, i: int) -> np.ndarray:
+        """The array drawn in cell i."""
+        if not 0 <= i < self._count:
+            raise IndexError(f"no image {i}; {self._count} drawn")
+        return np.array(self._items[i].image)
+
+    def title(self, i: int) -> str:
+        return self._titles[i].toPlainText() if 0 <= i < self._count else ""
+
+    def clear(self) -> None:
+        for item, title in zip(self._items, self._titles, strict=True):
+            item.setVisible(False)
+            title.setVisible(False)
+        self._count = 0
+
+    def _show_image(self, i: int, image: np.ndarray, rect: QRectF,
+                    levels: tuple[float, float] | None) -> None:
+        while len(self._items) <= i:
+            item = pg.ImageItem(axisOrder="row-major")
+            self._box.addItem(item)
+            self._items.append(item)
+        lo, hi = levels if levels is not None else _span(image)
+        item = self._items[i]
+        item.setImage(image, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
+        item.setRect(rect)
+        item.setVisible(True)
+
+    def _show_title(self, i: int, text: str, x: float, y: float) -> None:
+        while len(self._titles) <= i:
+            title = pg.TextItem(anchor=(0.5, 1.0), color=pg.getConfigOption("foreground"))
+            self._box.addItem(title)
+            self._titles.append(title)
+        title = self._titles[i]
+        title.setText(text)
+        title.setPos(x, y)
+        title.setVisible(bool(text))
+
+
+def _span(image: np.ndarray) -> tuple[float, float]:
+    finite = image[np.isfinite(image)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    return float(finite.min()), float(finite.max())

@@ -1,0 +1,192 @@
+"""The 2-D scatter canvas: points in cluster colours, centres with their trails, cell boundaries.
+
+Every plot item is made once and updated with new data, so an animation at 30 frames a
+second never builds Qt objects per frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from widgets.palette import cluster_colour
+from widgets.points_item import PointsItem
+
+_OUTLINE = QtGui.QColor("#202020")
+_BOUNDARY = QtGui.QColor(40, 40, 40, 200)
+_TRAIL = QtGui.QColor(60, 60, 60, 150)
+_MARKER = QtGui.QColor("#D62728")
+
+
+class ScatterCanvas(QtWidgets.QWidget):
+    """Scatter of (n, 2) points coloured by label, with optional centres, trails and segments."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget.setMinimumSize(120, 90)
+        self.plot_item = self.plot_widget.getPlotItem()
+        self.plot_item.showGrid(x=False, y=False)
+        for name in ("left", "bottom"):
+            axis = self.plot_item.getAxis(name)
+            axis.setPen(pg.mkPen("#404040"))
+            axis.setTextPen(pg.mkPen("#202020"))
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+
+        self.points = PointsItem()
+        self.segments_item = pg.PlotCurveItem(pen=pg.mkPen(_BOUNDARY, width=1.5), connect="pairs")
+        self.trails_item = pg.PlotCurveItem(pen=pg.mkPen(_TRAIL, width=1))
+        self.centres_item = pg.ScatterPlotItem(pxMode=True)
+        self.marker_item = pg.ScatterPlotItem(pxMode=True)
+        for z, item in enumerate(
+            (self.points, self.segments_item, self.trails_item, self.centres_item, self.marker_item)
+        ):
+            item.setZValue(z)
+            # Segments reach the padded data box; letting them widen the view would pad twice.
+            self.plot_item.addItem(item, ignoreBounds=item is self.segments_item)
+        self.segments_item.setVisible(False)
+        self.trails_item.setVisible(False)
+        self._centre_size = 16.0
+        self._segments = np.empty((0, 2, 2))
+        self._centres: np.ndarray | None = None
+        self._centre_brushes: dict[int, QtGui.QBrush] = {}
+
+    # ---- points -----------------------------------------------------------------------------
+
+    def set_points(self, xy: np.ndarray, labels: np.ndarray | None = None) -> None:
+        """Show (n, 2) points; labels (n,) ints colour them (-1 or None: grey)."""
+        self.points.set_data(xy, labels)
+
+    def set_labels(self, labels: np.ndarray | None) -> None:
+        """Recolour the points already shown."""
+        self.points.set_labels(labels)
+
+    def set_marker_size(self, px: float | None) -> None:
+        """Point diameter in pixels; None picks it from the number of points."""
+        self.points.set_size(px)
+
+    def marker_size(self) -> float:
+        return self.points.size()
+
+    def point_count(self) -> int:
+        return self.points.point_count()
+
+    def colour_counts(self) -> dict[int, int]:
+        """How many points are drawn in each label's colour (-1: grey)."""
+        return self.points.counts()
+
+    def data_bounds(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) of the points padded by 5 %, the box to clip Voronoi to."""
+        if not self.points.point_count():
+            return (0.0, 1.0, 0.0, 1.0)
+        xmin, xmax, ymin, ymax = self.points.box()
+        span_x, span_y = xmax - xmin, ymax - ymin
+        span = max(span_x, span_y, 1e-12)
+        pad_x = 0.05 * (span_x if span_x > 0 else span)
+        pad_y = 0.05 * (span_y if span_y > 0 else span)
+        if span_x == span_y == 0:
+            pad_x = pad_y = 1.0
+        return (xmin - pad_x, xmax + pad_x, ymin - pad_y, ymax + pad_y)
+
+    # ---- centres, trails, boundaries, marker -----------------------------------------------
+
+    def set_centres(self, centres: np.ndarray | None, trails: np.ndarray | None = None) -> None:
+        """Centres (k, 2) as outlined diamonds in their cluster colours; trails (steps, k, 2)."""
+        if centres is None or len(centres) == 0:
+            self._centres = None
+            self.centres_item.setData([], [])
+        else:
+            c = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
+            self._centres = c
+            self.centres_item.setData(
+                x=c[:, 0],
+                y=c[:, 1],
+                symbol="d",
+                size=self._centre_size,
+                pen=pg.mkPen(_OUTLINE, width=2),
+                brush=[self._centre_brush(i) for i in range(len(c))],
+            )
+        self._set_trails(trails)
+
+    def _centre_brush(self, i: int) -> QtGui.QBrush:
+        if i not in self._centre_brushes:
+            self._centre_brushes[i] = QtGui.QBrush(cluster_colour(i))
+        return self._centre_brushes[i]
+
+    def _set_trails(self, trails: np.ndarray | None) -> None:
+        if trails is None or np.size(trails) == 0:
+            self.trails_item.setData([], [])
+            self.trails_item.setVisible(False)
+            return
+        t = np.asarray(trails, dtype=np.float64)
+        steps, k = t.shape[0], t.shape[1]
+        paths = t.transpose(1, 0, 2).reshape(-1, 2)  # centre by centre, step by step
+        connect = np.ones(steps * k, dtype=bool)
+        connect[steps - 1 :: steps] = False  # do not join one centre's path to the next
+        self.trails_item.setData(paths[:, 0], paths[:, 1], connect=connect)
+        self.trails_item.setVisible(steps > 1)
+
+    def set_segments(self, segments: np.ndarray | None) -> None:
+        """Boundary segments (m, 2, 2), e.g. from engine.clustering.voronoi, as one curve item."""
+        if segments is None or len(segments) == 0:
+            self._segments = np.empty((0, 2, 2))
+            self.segments_item.setData([], [])
+            self.segments_item.setVisible(False)
+            return
+        s = np.asarray(segments, dtype=np.float64).reshape(-1, 2, 2)
+        self._segments = s
+        flat = s.reshape(-1, 2)
+        self.segments_item.setData(flat[:, 0], flat[:, 1], connect="pairs")
+        self.segments_item.setVisible(True)
+
+    def segments(self) -> np.ndarray:
+        """The (m, 2, 2) segments currently drawn."""
+        return self._segments.copy()
+
+    def set_marker(self, xy: np.ndarray | None) -> None:
+        """One highlighted point (e.g. the code being decoded), or None to hide it."""
+        if xy is None:
+            self.marker_item.setData([], [])
+            return
+        x, y = (float(v) for v in np.asarray(xy, dtype=np.float64).reshape(2))
+        self.marker_item.setData(
+            [x],
+            [y],
+            symbol="star",
+            size=max(18.0, 2.2 * self._centre_size),
+            pen=pg.mkPen("w", width=1.5),
+            brush=pg.mkBrush(_MARKER),
+        )
+
+    # ---- axes and the rest ------------------------------------------------------------------
+
+    def set_axis_labels(self, x: str, y: str) -> None:
+        self.plot_item.setLabel("bottom", x)
+        self.plot_item.setLabel("left", y)
+
+    def set_aspect_locked(self, locked: bool) -> None:
+        """Equal units on both axes (Voronoi cells then look right); off by default."""
+        self.plot_item.getViewBox().setAspectLocked(locked)
+
+    def set_centre_size(self, px: float) -> None:
+        """Centre marker size in pixels (presentation mode makes it larger)."""
+        self._centre_size = float(px)
+        if self._centres is not None:
+            self.centres_item.setSize(self._centre_size)
+
+    def auto_range(self) -> None:
+        self.plot_item.enableAutoRange()
+        self.plot_item.autoRange()
+
+    def clear(self) -> None:
+        """Remove everything drawn; the items stay for reuse."""
+        self.points.set_data(np.empty((0, 2)))
+        self.set_centres(None, None)
+        self.set_segments(None)
+        self.set_marker(None)
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(600, 450)
