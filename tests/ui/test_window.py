@@ -16,7 +16,7 @@ def test_opens_with_a_data_set_and_kmeans_ready(qtbot):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.dataset is not None, timeout=30000)
-    assert w.dataset.name.startswith("blobs")
+    assert w.dataset.name == "Blobs"
     assert w.algorithm.id == "kmeans"
     assert w.run_bar.run_button.isEnabled()
     assert w.data_view.scatter.point_count() == w.dataset.n
