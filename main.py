@@ -36,6 +36,13 @@ def main(argv=None) -> int:
         from ui.selftest import selftest
 
         return selftest()
+    from engine import registry
+
+    try:
+        registry.get(args.algorithm)
+    except KeyError as exc:
+        print(f"unsupervised-explorer: {exc.args[0]}", file=sys.stderr)
+        return 2
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication

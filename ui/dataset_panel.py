@@ -47,7 +47,8 @@ class DatasetPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.dataset: Dataset | None = None
-        self._file: str | None = None
+        self._file: str | None = None  # the file the shown data set came from
+        self._pending_file: str | None = None  # the file now being loaded
         self.loader = DatasetLoader(self)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
@@ -116,11 +117,10 @@ class DatasetPanel(QWidget):
             self.source.setCurrentIndex(index)
 
     def load_path(self, path: str) -> None:
-        self._file = path
         self.label_column.blockSignals(True)
         self.label_column.setCurrentIndex(0)
         self.label_column.blockSignals(False)
-        self._reload_file()
+        self._request_file(path)
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a data file", "", FILE_FILTER)
@@ -131,8 +131,6 @@ class DatasetPanel(QWidget):
         name = self.source.itemData(index)
         if name is None:
             return
-        self._file = None
-        self.label_column.setVisible(False)
         gen = datasets.GENERATORS.get(name)
         self.options.blockSignals(True)
         self.options.set_specs(gen.params if gen else ())
@@ -140,15 +138,22 @@ class DatasetPanel(QWidget):
         self._load_current()
 
     def _load_current(self) -> None:
-        name = self.source.currentData()
-        options = self.options.values() if name in datasets.GENERATORS else {}
-        self.loader.request(partial(datasets.load, name, **options))
+        self._request_file(None)
 
     def _reload_file(self) -> None:
-        if self._file is None:
+        if self._file is not None:
+            self._request_file(self._file)
+
+    def _request_file(self, path: str | None) -> None:
+        """Load a file (None: a built-in or generated set); `_file` changes only on success."""
+        self._pending_file = path
+        if path is None:
+            name = self.source.currentData()
+            options = self.options.values() if name in datasets.GENERATORS else {}
+            self.loader.request(partial(datasets.load, name, **options))
             return
         label = LABEL_CHOICES[self.label_column.currentIndex()][1]
-        self.loader.request(partial(datasets.files.load_file, self._file, label_column=label))
+        self.loader.request(partial(datasets.files.load_file, path, label_column=label))
 
     # ---- results
     def _on_busy(self, busy: bool) -> None:
@@ -157,6 +162,7 @@ class DatasetPanel(QWidget):
 
     def _on_loaded(self, dataset: Dataset) -> None:
         self.dataset = dataset
+        self._file = self._pending_file
         self.error.setText("")
         self.label_column.setVisible(self._file is not None)
         self.status.setText(dataset.summary())
@@ -169,7 +175,7 @@ class DatasetPanel(QWidget):
         self.dataset_changed.emit(dataset)
 
     def _on_failed(self, message: str) -> None:
-        where = f"{Path(self._file).name}: " if self._file else ""
+        where = f"{Path(self._pending_file).name}: " if self._pending_file else ""
         self.error.setText(f"Could not load {where}{message}")
         if self.dataset is not None:
             self.status.setText(f"Still showing {self.dataset.summary()}")

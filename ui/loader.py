@@ -22,8 +22,10 @@ class _LoadThread(QThread):
     def run(self):
         try:
             dataset = self.load()
-        except (ValueError, OSError, KeyError) as exc:  # what loaders raise for bad input
+        except KeyError as exc:  # str() of a KeyError quotes its message
             self.failed.emit(self.request_id, str(exc).strip("'\""))
+        except (ValueError, OSError) as exc:  # what loaders raise for bad input
+            self.failed.emit(self.request_id, str(exc))
         except Exception as exc:  # anything else is our bug, but the window must live on
             self.failed.emit(self.request_id, f"{type(exc).__name__}: {exc}")
         else:

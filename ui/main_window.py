@@ -138,7 +138,8 @@ class MainWindow(QMainWindow):
         self._make_frame(self.dataset, mode)
         view = self.current_view()
         if view is not self.data_view and len(self.controller.history):
-            view.show_snapshot(self.controller.history[self.run_bar.timeline.value()])
+            history = self.controller.history
+            view.show_snapshot(history[min(self.run_bar.timeline.value(), len(history) - 1)])
 
     def _make_frame(self, dataset: Dataset, mode) -> None:
         projection = Projection(dataset.X, mode, dataset.feature_names)
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         if self.controller.is_running():
             self.controller.cancel()
         self.stack.setCurrentWidget(self.data_view)
+        self.run_bar.set_history_length(0)
         self._validate()
 
     def _validate(self) -> bool:
@@ -171,6 +173,9 @@ class MainWindow(QMainWindow):
 
     # ---- running
     def run(self, paused: bool = False) -> bool:
+        if self.controller.is_running() and self.controller.is_paused():
+            self.controller.pause(False)  # Run after Step plays on
+            return True
         if not self._validate() or self.controller.is_running():
             return False
         algorithm, dataset = self.algorithm, self.dataset
@@ -181,6 +186,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(view)
         self.controller.start(algorithm, dataset, self.method_panel.values(), paused=paused)
         self.run_bar.set_running(True)
+        self.run_bar.message.setToolTip("")
+        self.statusBar().clearMessage()
         self.run_bar.set_history_length(0)
         self.run_bar.set_message(f"Running {algorithm.name}…")
         return True
@@ -190,10 +197,13 @@ class MainWindow(QMainWindow):
             self.controller.step()
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        self.current_view().show_snapshot(snapshot)
+        """Draw the newest step, unless the user has scrubbed the timeline back."""
+        following = self.run_bar.following()
         self.run_bar.set_history_length(len(self.controller.history))
-        if snapshot.message:
-            self.run_bar.set_message(snapshot.message)
+        if following:
+            self.current_view().show_snapshot(snapshot)
+            if snapshot.message:
+                self.run_bar.set_message(snapshot.message)
 
     def _on_scrub(self, i: int) -> None:
         history = self.controller.history
@@ -216,8 +226,10 @@ class MainWindow(QMainWindow):
         self.run_bar.set_running(False)
         self._validate()
         name = self.algorithm.name if self.algorithm else "The run"
-        self.run_bar.set_message(f"{name} failed: {message}", error=True)
-        self.run_bar.message.setToolTip(details)
+        text = f"{name} failed: {message}"
+        self.run_bar.set_message(text, error=True)
+        self.run_bar.message.setToolTip(f"{text}\n\n{details}")
+        self.statusBar().showMessage(text)
         self.run_ended.emit("failed")
 
     # ---- window events
@@ -232,6 +244,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def closeEvent(self, event):
-        self.controller.shutdown()
+        """Hide at once, then wait for the threads: each reaches a cancel check when its
+        current call (an import, a library routine) returns."""
+        self.hide()
+        self.data_panel._regenerate.stop()
+        self.controller.shutdown(timeout_ms=None)
         self.data_panel.loader.wait()
         super().closeEvent(event)

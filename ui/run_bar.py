@@ -96,6 +96,7 @@ class RunBar(QWidget):
             self.pause_button.setChecked(False)
 
     def set_paused(self, paused: bool) -> None:
+        self.run_button.setEnabled(paused)  # Run plays a paused run on
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(paused)
         self.pause_button.blockSignals(False)
@@ -108,6 +109,10 @@ class RunBar(QWidget):
     def set_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setStyleSheet("color: #C0392B; font-weight: bold;" if error else "")
+
+    def following(self) -> bool:
+        """True while the timeline sits on the newest step."""
+        return self._following or self.timeline.value() >= self.timeline.maximum()
 
     def set_history_length(self, n: int) -> None:
         """The timeline follows the newest step unless the user has moved it back."""

@@ -24,10 +24,13 @@ def take_screenshot(app: QApplication, window: MainWindow, path: str, run: bool 
                     size: tuple[int, int] = (1400, 880), timeout_s: float = 600) -> int:
     window.resize(*size)
     window.show()
-    loaded = wait_until(app, lambda: window.dataset is not None
-                        and not window.data_panel.loader.is_busy(), timeout_s)
-    if not loaded:
-        print("screenshot: the data set did not load", flush=True)
+    failed = []
+    window.data_panel.load_failed.connect(failed.append)
+    loaded = wait_until(app, lambda: failed or (window.dataset is not None
+                        and not window.data_panel.loader.is_busy()), timeout_s)
+    if failed or not loaded:
+        print(f"screenshot: the data set did not load: {failed[0] if failed else 'timeout'}",
+              flush=True)
         return 1
     if run:
         outcome = []

@@ -8,6 +8,7 @@ Each yield is a point where the run can be paused, stepped or cancelled.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import traceback
@@ -70,12 +71,14 @@ class _RunThread(QThread):
             outcome = "failed"
             error = (f"{type(exc).__name__}: {exc}", traceback.format_exc())
         finally:
-            self.generator.close()
-        if self.ctx.cancelled():
-            outcome = "cancelled"
-        with shared.lock:
-            shared.outcome = outcome
-            shared.error = error
+            with contextlib.suppress(Exception):  # one that will not close is over for us too
+                self.generator.close()
+            if self.ctx.cancelled():
+                outcome = "cancelled"
+            with shared.lock:
+                shared.outcome = outcome
+                shared.error = error
+            self.generator = self.history = None  # a retired thread holds no snapshots
 
 
 class _Controls:
@@ -207,16 +210,19 @@ class RunController(QObject):
         self._retire()
         self.finished.emit("cancelled")
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel and wait for every thread (on closing the window); True if all ended."""
+    def shutdown(self, timeout_ms: int | None = 5000) -> bool:
+        """Cancel and wait for every thread (on closing the window; None waits as long as it
+        takes); True if all ended."""
         if self._controls is not None:
             self._controls.cancel()
         self._retire()
-        deadline = time.monotonic() + timeout_ms / 1000
         ok = True
+        deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000
         for thread in self._retiring:
-            left = max(0, int((deadline - time.monotonic()) * 1000))
-            ok = thread.wait(left) and ok
+            if deadline is None:
+                ok = thread.wait() and ok
+            else:
+                ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
         self._retiring = [t for t in self._retiring if t.isRunning()]
         return ok
 
@@ -228,6 +234,7 @@ class RunController(QObject):
         if thread is not None:
             self._retiring.append(thread)
             thread.finished.connect(self._forget)
+        self._forget()
 
     def _forget(self):
         self._retiring = [t for t in self._retiring if t.isRunning()]

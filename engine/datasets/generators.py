@@ -129,7 +129,7 @@ class Generator:
 
 
 def _n(default: int, low: int = 10) -> Int:
-    return Int(name="n_samples", label="points", default=default, low=low, high=20000,
+    return Int(name="n_samples", label="points", default=default, low=low, high=1_000_000,
                help="How many points to generate.")
 
 

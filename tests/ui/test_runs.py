@@ -107,3 +107,31 @@ def test_closing_during_a_run_ends_cleanly(qtbot):
     w.close()
     assert not w.controller.is_running()
     assert all(not t.isRunning() for t in w.controller._retiring)
+
+
+def test_run_after_step_plays_on(qtbot, window):
+    window.method_panel.select("kmeans")
+    window.method_panel.set_values({"n_clusters": 4, "init": "random"})
+    window.step()
+    qtbot.waitUntil(lambda: len(window.controller.history) == 1, timeout=10000)
+    assert window.run_bar.run_button.isEnabled()
+    outcome = []
+    window.run_ended.connect(outcome.append)
+    assert window.run()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=10000)
+    assert outcome == ["done"] and len(window.controller.history) > 1
+
+
+def test_a_scrubbed_timeline_is_not_overwritten_by_new_steps(qtbot, window, monkeypatch):
+    endless = _Endless()
+    endless.params = registry.get("kmeans").params
+    monkeypatch.setattr(window.method_panel, "algorithm", endless)
+    window.run_bar.speed.setCurrentIndex(3)  # 30 steps a second
+    assert window.run()
+    qtbot.waitUntil(lambda: len(window.controller.history) >= 5, timeout=5000)
+    window.run_bar.timeline.setValue(1)
+    shown = window.run_bar.message.text()
+    qtbot.waitUntil(lambda: len(window.controller.history) >= 12, timeout=5000)
+    qtbot.wait(100)
+    assert window.run_bar.message.text() == shown == window.controller.history[1].message
+    window.controller.cancel()
