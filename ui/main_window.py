@@ -184,12 +184,12 @@ class MainWindow(QMainWindow):
         if hasattr(view, "set_k") and "n_clusters" in self.method_panel.values():
             view.set_k(self.method_panel.values()["n_clusters"])
         self.stack.setCurrentWidget(view)
-        self.controller.start(algorithm, dataset, self.method_panel.values(), paused=paused)
         self.run_bar.set_running(True)
         self.run_bar.message.setToolTip("")
         self.statusBar().clearMessage()
         self.run_bar.set_history_length(0)
         self.run_bar.set_message(f"Running {algorithm.name}…")
+        self.controller.start(algorithm, dataset, self.method_panel.values(), paused=paused)
         return True
 
     def step(self) -> None:
