@@ -1,0 +1,7 @@
+"""`make bench`: every speed measurement, as ratios against the library a user would call."""
+
+import runpy
+
+for name in ("bench_window", "bench_kmeans", "bench_scatter"):
+    print(f"== {name}", flush=True)
+    runpy.run_module(f"tests.benchmarks.{name}", run_name="__main__")
