@@ -138,20 +138,19 @@ class DatasetPanel(QWidget):
         self._load_current()
 
     def _load_current(self) -> None:
-        self._request_file(None)
+        """The built-in or generated set chosen in the source box."""
+        self._pending_file = None
+        name = self.source.currentData()
+        options = self.options.values() if name in datasets.GENERATORS else {}
+        self.loader.request(partial(datasets.load, name, **options))
 
     def _reload_file(self) -> None:
         if self._file is not None:
             self._request_file(self._file)
 
-    def _request_file(self, path: str | None) -> None:
-        """Load a file (None: a built-in or generated set); `_file` changes only on success."""
+    def _request_file(self, path: str) -> None:
+        """Load a file; `_file` becomes it only once it has loaded."""
         self._pending_file = path
-        if path is None:
-            name = self.source.currentData()
-            options = self.options.values() if name in datasets.GENERATORS else {}
-            self.loader.request(partial(datasets.load, name, **options))
-            return
         label = LABEL_CHOICES[self.label_column.currentIndex()][1]
         self.loader.request(partial(datasets.files.load_file, path, label_column=label))
 
@@ -184,6 +183,11 @@ class DatasetPanel(QWidget):
     def _on_view(self, index: int) -> None:
         if index >= 0:
             self.view_changed.emit(self.view.itemData(index))
+
+    def shutdown(self) -> None:
+        """On closing: no new load starts, and the one under way finishes."""
+        self._regenerate.stop()
+        self.loader.wait()
 
     def view_mode(self):
         return self.view.currentData()

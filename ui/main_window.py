@@ -247,7 +247,6 @@ class MainWindow(QMainWindow):
         """Hide at once, then wait for the threads: each reaches a cancel check when its
         current call (an import, a library routine) returns."""
         self.hide()
-        self.data_panel._regenerate.stop()
+        self.data_panel.shutdown()
         self.controller.shutdown(timeout_ms=None)
-        self.data_panel.loader.wait()
         super().closeEvent(event)
