@@ -1,5 +1,8 @@
 """Two coordinates to draw a data set of any dimension: its first two principal
-components, or a chosen pair of features. numpy only, so the window can draw at once."""
+components, or a chosen pair of features. numpy only, so the window can draw at once.
+
+A view mode is `PCA` ("pca") or a pair (i, j) of feature indices: feature i across, j up.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,8 @@ import re
 
 import numpy as np
 
-from engine.data import Dataset
-
 Mode = str | tuple[int, int]
 PCA = "pca"
-_PAIRED_FEATURES = 5  # offer every pair among the first this many features
 
 
 def principal_axes(X: np.ndarray, k: int = 2) -> np.ndarray:
@@ -52,7 +52,7 @@ class Projection:
         if X.ndim != 2:
             raise ValueError(f"expected a 2-D table, got shape {X.shape}")
         d = X.shape[1]
-        names = [_short(f) for f in feature_names] if feature_names else [
+        names = feature_labels(feature_names) if feature_names else [
             f"x{j + 1}" for j in range(d)]
         self.mode = mode
         if isinstance(mode, str) and mode == PCA and d > 1:
@@ -85,14 +85,13 @@ def _short(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
 
 
-def view_options(dataset: Dataset) -> list[tuple[str, Mode]]:
-    """The views the window offers for this data set, the usual one first."""
-    names = [_short(f) for f in dataset.feature_names]
-    d = dataset.d
-    if d == 1:
-        return [(names[0], (0, 0))]
-    m = min(d, _PAIRED_FEATURES)
-    pairs = [(f"{names[i]} / {names[j]}", (i, j)) for i in range(m) for j in range(i + 1, m)]
-    if d == 2:
-        return [*pairs, ("PC1 / PC2", PCA)]
-    return [("PC1 / PC2", PCA), *pairs]
+def feature_labels(feature_names) -> list[str]:
+    """The features' names as the view chooser lists them, units dropped."""
+    return [_short(f) for f in feature_names]
+
+
+def default_mode(d: int) -> Mode:
+    """The view a data set of d features opens in: its own axes up to two features, else PCA."""
+    if d > 2:
+        return PCA
+    return (0, min(1, d - 1))

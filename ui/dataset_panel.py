@@ -1,6 +1,9 @@
 """The data set panel: built-in sets, generators with sliders, files; a preview; the 2-D view.
 
 A failed load says what is wrong and where, and the data set already loaded stays.
+Generator options reload the data 150 ms after the last change (a slider being dragged
+keeps restarting that wait), and never start a second load while one runs: a change made
+meanwhile is loaded when it lands, so dragging the size slider up to 1e6 never piles up work.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from engine import datasets
 from engine.data import Dataset
-from engine.projection import view_options
+from engine.projection import PCA, default_mode, feature_labels
 from ui.loader import DatasetLoader
 from ui.param_form import ParamForm
 
@@ -34,11 +37,15 @@ LABEL_CHOICES = (("labels: detect", "auto"), ("labels: none", None),
                  ("labels: last column", -1), ("labels: first column", 0))
 PREVIEW_ROWS = 8
 PREVIEW_COLUMNS = 8
+FEATURES = "features"  # the view chooser's other choice: two features picked by name
+VIEW_KINDS = (("First two principal components", PCA), ("Two features", FEATURES))
+RELOAD_DELAY_MS = 150
 FILE_FILTER = "Data files (*.csv *.tsv *.txt *.npy *.npz);;All files (*)"
 
 
 class DatasetPanel(QWidget):
-    """Emits `dataset_changed` with each newly loaded set, `view_changed` with a 2-D view mode."""
+    """Emits `dataset_changed` with each newly loaded set, `view_changed` with a 2-D view mode
+    (engine.projection: "pca" or a pair of feature indices)."""
 
     dataset_changed = Signal(object)
     view_changed = Signal(object)
@@ -49,6 +56,9 @@ class DatasetPanel(QWidget):
         self.dataset: Dataset | None = None
         self._file: str | None = None  # the file the shown data set came from
         self._pending_file: str | None = None  # the file now being loaded
+        self._waiting = False  # a load was asked for and its result has not come yet
+        self._stale = False  # options changed while waiting: load again when the result lands
+        self._view_names: list[str] | None = None  # the features the view chooser lists
         self.loader = DatasetLoader(self)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
@@ -63,9 +73,9 @@ class DatasetPanel(QWidget):
             self.source.addItem(f"Generate: {gen.title}", name)
         self.open_button = QPushButton("Open file…")
         self.open_button.setToolTip("CSV, TSV, .npy or .npz; or drop a file on the window")
-        self.options = ParamForm()
-        self._regenerate = QTimer(self, singleShot=True, interval=150)
-        self._regenerate.timeout.connect(self._load_current)
+        self.options = ParamForm(sliders=True)
+        self._regenerate = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._regenerate.timeout.connect(self._regenerate_now)
         self.options.changed.connect(self._regenerate.start)
         self.label_column = QComboBox()
         for text, _ in LABEL_CHOICES:
@@ -79,8 +89,7 @@ class DatasetPanel(QWidget):
         self.error.setObjectName("dataset-error")
         self.error.setStyleSheet("color: #C0392B;")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.view = QComboBox()
-        self.view.setToolTip("Data with more than two features is drawn through this 2-D view")
+        self._build_view_chooser()
         self.preview = QTableWidget()
         self.preview.setMaximumHeight(170)
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -88,8 +97,6 @@ class DatasetPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.source, 1)
         row.addWidget(self.open_button)
-        form = QFormLayout()
-        form.addRow("2-D view", self.view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -97,13 +104,41 @@ class DatasetPanel(QWidget):
         layout.addWidget(self.options)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
-        layout.addLayout(form)
+        layout.addWidget(self.view_box)
         layout.addWidget(self.preview)
 
         self.source.currentIndexChanged.connect(self._on_source)
         self.open_button.clicked.connect(self._open_dialog)
         self.label_column.currentIndexChanged.connect(self._reload_file)
-        self.view.currentIndexChanged.connect(self._on_view)
+        self.view_kind.currentIndexChanged.connect(self._on_view)
+        self.view_x.currentIndexChanged.connect(self._on_axis)
+        self.view_y.currentIndexChanged.connect(self._on_axis)
+
+    def _build_view_chooser(self) -> None:
+        """'2-D view': principal components, or two features named in X and Y."""
+        self.view_kind = QComboBox()
+        self.view_kind.setObjectName("view-kind")
+        for text, kind in VIEW_KINDS:
+            self.view_kind.addItem(text, kind)
+        self.view_kind.setToolTip("Data with more than two features is drawn through this 2-D view")
+        self.view_x, self.view_y = QComboBox(), QComboBox()
+        for box, axis in ((self.view_x, "x"), (self.view_y, "y")):
+            box.setObjectName(f"view-{axis}")
+            box.setToolTip(f"The feature drawn along the {axis} axis")
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        self.view_axes = QWidget()
+        axes = QHBoxLayout(self.view_axes)
+        axes.setContentsMargins(0, 0, 0, 0)
+        for text, box in (("X", self.view_x), ("Y", self.view_y)):
+            axes.addWidget(QLabel(text))
+            axes.addWidget(box, 1)
+        self.view_box = QWidget()
+        form = QFormLayout(self.view_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("2-D view", self.view_kind)
+        form.addRow("", self.view_axes)
+        self.view_box.setVisible(False)
 
     # ---- requests
     def select(self, name: str) -> None:
@@ -137,8 +172,16 @@ class DatasetPanel(QWidget):
         self.options.blockSignals(False)
         self._load_current()
 
+    def _regenerate_now(self) -> None:
+        """The options settled: load with them, or after the load under way if one is."""
+        if self._waiting:
+            self._stale = True
+        else:
+            self._load_current()
+
     def _load_current(self) -> None:
         """The built-in or generated set chosen in the source box."""
+        self._forget_option_changes()
         self._pending_file = None
         name = self.source.currentData()
         options = self.options.values() if name in datasets.GENERATORS else {}
@@ -150,12 +193,19 @@ class DatasetPanel(QWidget):
 
     def _request_file(self, path: str) -> None:
         """Load a file; `_file` becomes it only once it has loaded."""
+        self._forget_option_changes()
         self._pending_file = path
         label = LABEL_CHOICES[self.label_column.currentIndex()][1]
         self.loader.request(partial(datasets.files.load_file, path, label_column=label))
 
+    def _forget_option_changes(self) -> None:
+        """A new request supersedes option changes not yet loaded."""
+        self._regenerate.stop()
+        self._stale = False
+
     # ---- results
     def _on_busy(self, busy: bool) -> None:
+        self._waiting = busy
         if busy:
             self.status.setText("Loading…")
 
@@ -166,12 +216,9 @@ class DatasetPanel(QWidget):
         self.label_column.setVisible(self._file is not None)
         self.status.setText(dataset.summary())
         self._fill_preview(dataset)
-        self.view.blockSignals(True)
-        self.view.clear()
-        for label, mode in view_options(dataset):
-            self.view.addItem(label, mode)
-        self.view.blockSignals(False)
+        self._fill_view_chooser(dataset)
         self.dataset_changed.emit(dataset)
+        self._load_if_stale()
 
     def _on_failed(self, message: str) -> None:
         where = f"{Path(self._pending_file).name}: " if self._pending_file else ""
@@ -179,18 +226,57 @@ class DatasetPanel(QWidget):
         if self.dataset is not None:
             self.status.setText(f"Still showing {self.dataset.summary()}")
         self.load_failed.emit(message)
+        self._load_if_stale()
 
-    def _on_view(self, index: int) -> None:
-        if index >= 0:
-            self.view_changed.emit(self.view.itemData(index))
+    def _load_if_stale(self) -> None:
+        if self._stale:
+            self._load_current()
 
     def shutdown(self) -> None:
         """On closing: no new load starts, and the one under way finishes."""
-        self._regenerate.stop()
+        self._forget_option_changes()
         self.loader.wait()
 
+    # ---- the 2-D view
+    def _fill_view_chooser(self, dataset: Dataset) -> None:
+        """List the new set's features; a set with the same features keeps the view chosen."""
+        self.view_box.setVisible(dataset.d > 2)
+        names = feature_labels(dataset.feature_names)
+        if names == self._view_names:
+            return
+        self._view_names = names
+        mode = default_mode(dataset.d)
+        i, j = (0, 1) if mode == PCA else mode
+        widgets = (self.view_kind, self.view_x, self.view_y)
+        for w in widgets:
+            w.blockSignals(True)
+        for box, index in ((self.view_x, i), (self.view_y, j)):
+            box.clear()
+            box.addItems(names)
+            box.setCurrentIndex(index)
+        self.view_kind.setCurrentIndex(self.view_kind.findData(PCA if mode == PCA else FEATURES))
+        for w in widgets:
+            w.blockSignals(False)
+        self.view_axes.setVisible(mode != PCA)
+
+    def _on_view(self) -> None:
+        self.view_axes.setVisible(self.view_kind.currentData() == FEATURES)
+        if self.dataset is not None:
+            self.view_changed.emit(self.view_mode())
+
+    def _on_axis(self) -> None:
+        if self.view_kind.currentData() == FEATURES:
+            self._on_view()
+
     def view_mode(self):
-        return self.view.currentData()
+        """The 2-D view chosen: "pca", or (i, j) to draw feature i across and feature j up."""
+        if self.dataset is None:
+            return PCA
+        if self.dataset.d <= 2:
+            return default_mode(self.dataset.d)
+        if self.view_kind.currentData() == PCA:
+            return PCA
+        return (self.view_x.currentIndex(), self.view_y.currentIndex())
 
     def _fill_preview(self, dataset: Dataset) -> None:
         cols = min(dataset.d, PREVIEW_COLUMNS)

@@ -1,21 +1,28 @@
-"""A form built from parameter specs: the widget of each spec enforces its range."""
+"""A form built from parameter specs: the widget of each spec enforces its range.
+
+With `sliders=True` every number also gets a slider beside its spin box: the slider to
+sweep, the spin box for an exact value. The spin box holds the value; the slider follows it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QSlider,
     QSpinBox,
     QWidget,
 )
 
 from engine.params import Bool, Choice, Float, Int, Param
+from ui.slider_scale import SliderScale
 
 
 def _editor(spec: Param) -> QWidget:
@@ -71,27 +78,84 @@ def _changed_signal(w: QWidget):
     return w.toggled
 
 
+class SliderRow(QWidget):
+    """A horizontal slider kept in step with a number's spin box, through the spec's scale."""
+
+    def __init__(self, spec: Param, spin: QSpinBox | QDoubleSpinBox, parent=None):
+        super().__init__(parent)
+        self.spin = spin
+        self.scale = SliderScale(spec)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName(f"{spec.name}-slider")
+        self.slider.setToolTip(spec.help)
+        self.slider.setAccessibleName(spec.title)
+        self.slider.setRange(0, self.scale.maximum)
+        self.slider.setPageStep(max(1, self.scale.maximum // 20))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(spin)
+        self._from_slider_now = False
+        self.slider.valueChanged.connect(self._from_slider)
+        spin.valueChanged.connect(self._from_spin)
+        self._from_spin(spin.value())
+
+    def _from_slider(self, position: int) -> None:
+        """The spin box takes the value; the slider stays under the mouse, not snapped to it."""
+        self._from_slider_now = True
+        try:
+            self.spin.setValue(self.scale.value(position))
+        finally:
+            self._from_slider_now = False
+
+    def _from_spin(self, value) -> None:
+        if self._from_slider_now:
+            return
+        self.slider.blockSignals(True)
+        self.slider.setValue(self.scale.position(value))
+        self.slider.blockSignals(False)
+
+
 class ParamForm(QWidget):
-    """One labelled editor per spec; `changed` fires on every edit."""
+    """One labelled editor per spec; `changed` fires on every edit.
+
+    `sliders=True` pairs each Int and Float spin box with a slider (see SliderRow).
+    """
 
     changed = Signal()
 
-    def __init__(self, specs: Sequence[Param] = (), parent=None):
+    def __init__(self, specs: Sequence[Param] = (), parent=None, *, sliders: bool = False):
         super().__init__(parent)
         self._layout = QFormLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._sliders_on = sliders
         self._editors: dict[str, tuple[Param, QWidget]] = {}
+        self._sliders: dict[str, QSlider] = {}
         self.set_specs(specs)
 
     def set_specs(self, specs: Sequence[Param]) -> None:
         while self._layout.rowCount():
             self._layout.removeRow(0)
         self._editors = {}
+        self._sliders = {}
         for spec in specs:
             w = _editor(spec)
             _changed_signal(w).connect(self.changed)
-            self._layout.addRow(spec.title, w)
+            if self._sliders_on and isinstance(spec, Int | Float):
+                row = SliderRow(spec, w)
+                self._sliders[spec.name] = row.slider
+                self._layout.addRow(spec.title, row)
+            else:
+                self._layout.addRow(spec.title, w)
             self._editors[spec.name] = (spec, w)
+        self._align_sliders()
+
+    def _align_sliders(self) -> None:
+        """Spin boxes beside sliders share one width, so the sliders line up and match."""
+        spins = [self._editors[name][1] for name in self._sliders]
+        width = max((w.sizeHint().width() for w in spins), default=0)
+        for w in spins:
+            w.setFixedWidth(width)
 
     def values(self) -> dict:
         return {name: _value(spec, w) for name, (spec, w) in self._editors.items()}
@@ -104,3 +168,7 @@ class ParamForm(QWidget):
 
     def editor(self, name: str) -> QWidget:
         return self._editors[name][1]
+
+    def slider(self, name: str) -> QSlider:
+        """The slider beside a number's spin box (a form built with sliders=True)."""
+        return self._sliders[name]

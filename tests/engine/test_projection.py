@@ -1,12 +1,18 @@
-"""project_2d and view_options: what the window draws for data with more than 2 features."""
+"""project_2d and the view modes: what the window draws for data with more than 2 features."""
 
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
 
 from engine import datasets
-from engine.data import Dataset
-from engine.projection import principal_axes, project_2d, view_options
+from engine.projection import PCA as PCA_MODE
+from engine.projection import (
+    Projection,
+    default_mode,
+    feature_labels,
+    principal_axes,
+    project_2d,
+)
 
 
 def _same_up_to_sign(a, b):
@@ -60,15 +66,34 @@ def test_single_point_and_constant_data():
     assert np.allclose(project_2d(np.ones((5, 3)), "pca"), 0.0)
 
 
-def test_view_options():
-    iris = view_options(datasets.load("iris"))
-    assert iris[0] == ("PC1 / PC2", "pca")
-    assert iris[1] == ("sepal length / sepal width", (0, 1))
-    assert len(iris) == 1 + 6
-    assert len(view_options(datasets.load("digits"))) == 1 + 10
-    flat = view_options(Dataset(name="f", X=np.ones((3, 2)), feature_names=("a", "b")))
-    assert flat == [("a / b", (0, 1)), ("PC1 / PC2", "pca")]
-    line = view_options(Dataset(name="l", X=np.ones((3, 1)), feature_names=("height (m)",)))
-    assert line == [("height", (0, 0))]
-    for _, mode in iris:
-        assert project_2d(datasets.load("iris").X, mode).shape == (150, 2)
+def test_default_modes():
+    assert default_mode(1) == (0, 0)
+    assert default_mode(2) == (0, 1)
+    assert default_mode(3) == default_mode(64) == PCA_MODE == "pca"
+
+
+def test_feature_labels_drop_units():
+    iris = datasets.load("iris")
+    assert feature_labels(iris.feature_names) == [
+        "sepal length", "sepal width", "petal length", "petal width"]
+    assert feature_labels(("(odd)", "alcohol")) == ["(odd)", "alcohol"]
+
+
+@pytest.mark.parametrize("i, j", [(2, 0), (0, 3), (3, 3)])
+def test_any_pair_of_features_with_their_names(i, j):
+    iris = datasets.load("iris")
+    p = Projection(iris.X, (i, j), iris.feature_names)
+    np.testing.assert_array_equal(p.xy, iris.X[:, [i, j]])
+    names = feature_labels(iris.feature_names)
+    assert p.axis_labels == (names[i], names[j])
+    assert not p.exact
+    np.testing.assert_array_equal(p.transform(iris.X[:5]), iris.X[:5][:, [i, j]])
+
+
+def test_exact_only_for_the_data_own_two_axes():
+    flat = np.random.default_rng(2).normal(size=(10, 2))
+    assert Projection(flat, default_mode(2)).exact
+    assert not Projection(flat, (1, 0)).exact
+    assert not Projection(flat, PCA_MODE).exact
+    deep = Projection(np.random.default_rng(3).normal(size=(10, 5)), PCA_MODE)
+    assert deep.axis_labels == ("PC1", "PC2") and not deep.exact
