@@ -7,6 +7,8 @@ test or a notebook just iterates: `[s for s in algorithm.run(dataset, params, ct
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +25,8 @@ class Cancelled(Exception):
 
 
 class RunContext:
-    """What a run may ask of its host: cancellation, progress, randomness and a torch device."""
+    """What a run may ask of its host: cancellation, progress, randomness, a torch device and
+    how many CPU threads it may use (a window keeps a core free to draw; None: all of them)."""
 
     def __init__(
         self,
@@ -31,6 +34,7 @@ class RunContext:
         cancel_event: threading.Event | None = None,
         on_progress: Callable[[float, str], None] | None = None,
         device: str = "auto",
+        threads: int | None = None,
     ):
         self.seed = int(seed)
         self.rng = np.random.default_rng(self.seed)
@@ -38,9 +42,22 @@ class RunContext:
         self._on_progress = on_progress
         self._device_choice = device
         self._device = None
+        self.threads = max(1, int(threads)) if threads else max(1, os.cpu_count() or 1)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def thread_limits(self):
+        """A context in which BLAS and OpenMP pools use at most `threads` threads.
+
+        The host wraps a run in it; threadpoolctl (which comes with scikit-learn) is only
+        imported when a limit is needed.
+        """
+        if self.threads >= (os.cpu_count() or 1):
+            return contextlib.nullcontext()
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(limits=self.threads)
 
     def cancel(self) -> None:
         self._cancel.set()

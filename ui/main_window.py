@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -155,6 +155,14 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.data_view)
         self.run_bar.set_history_length(0)
         self._validate()
+        # Build the method's canvases now, once the click is handled, not when Run is pressed.
+        QTimer.singleShot(0, self._prepare_view)
+
+    def _prepare_view(self) -> None:
+        if self.algorithm is not None:
+            view = self.view_for(self.algorithm.snapshot_type)
+            if self.frame is not None and view.frame is not self.frame:
+                view.set_frame(self.frame)
 
     def _validate(self) -> bool:
         """Check the form against the data; say what is wrong and keep Run off until it is right."""

@@ -9,6 +9,7 @@ Each yield is a point where the run can be paused, stepped or cancelled.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 import traceback
@@ -20,6 +21,9 @@ from engine.protocol import Cancelled, RunContext, Snapshot
 from ui.history import History
 
 FRAME_MS = 33  # at most 30 snapshots a second reach the window
+# A run in the window leaves one core to the main thread, which draws: with every core busy
+# (scikit-learn's OpenMP loops, BLAS) each repaint took twice as long on two cores.
+WORKER_THREADS = max(1, (os.cpu_count() or 1) - 1)
 
 
 class _Shared:
@@ -51,20 +55,8 @@ class _RunThread(QThread):
         shared = self.shared
         outcome, error = "done", ("", "")
         try:
-            last = time.perf_counter()
-            while True:
-                if not self.controls.wait_for_turn():
-                    outcome = "cancelled"
-                    break
-                try:
-                    snapshot = next(self.generator)
-                except StopIteration:
-                    break
-                with shared.lock:
-                    self.history.append(snapshot)
-                    shared.latest = snapshot
-                    shared.seq += 1
-                last = self.controls.pace(last)
+            with self.ctx.thread_limits():
+                outcome = self._iterate()
         except Cancelled:
             outcome = "cancelled"
         except Exception as exc:  # a failing run must never take the window with it
@@ -79,6 +71,23 @@ class _RunThread(QThread):
                 shared.outcome = outcome
                 shared.error = error
             self.generator = self.history = None  # a retired thread holds no snapshots
+
+    def _iterate(self) -> str:
+        """Pull snapshots until the run ends ("done") or is cancelled between two of them."""
+        shared = self.shared
+        last = time.perf_counter()
+        while True:
+            if not self.controls.wait_for_turn():
+                return "cancelled"
+            try:
+                snapshot = next(self.generator)
+            except StopIteration:
+                return "done"
+            with shared.lock:
+                self.history.append(snapshot)
+                shared.latest = snapshot
+                shared.seq += 1
+            last = self.controls.pace(last)
 
 
 class _Controls:
@@ -165,7 +174,8 @@ class RunController(QObject):
                 shared.progress = (fraction, message)
                 shared.progress_seq += 1
 
-        ctx = RunContext(seed=generator_params.get("seed", 0), on_progress=on_progress)
+        ctx = RunContext(seed=generator_params.get("seed", 0), on_progress=on_progress,
+                         threads=WORKER_THREADS)
         self.history = History()
         self._shared = shared
         self._controls = _Controls(ctx, self.rate, paused)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from engine.clustering.dendrogram import DendrogramLayout, labels_of_merges, layout
 from widgets.palette import CLUSTER_HEX, NO_LABEL_HEX
+from widgets.plot import plot_widget
 
 CUT_HEX = "#D62728"
 MAX_TICK_LABELS = 200  # more labels than this at once: none, only coloured marks
@@ -46,7 +47,7 @@ class DendrogramCanvas(QWidget):
         self._drawn = 0
         self._quiet = False
 
-        self._plot = pg.PlotWidget(self)
+        self._plot = plot_widget(self)
         self._plot.setMenuEnabled(False)
         self._plot.hideButtons()
         self._plot.setLabel("left", "merge height")

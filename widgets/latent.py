@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.images import ImageStrip
-from widgets.palette import CLUSTER_HEX, NO_LABEL_HEX
+from widgets.plot import plot_widget
+from widgets.points_item import PointsItem
 
 STEP = 0.01  # slider resolution in latent units
 MIN_RANGE = 3.0  # sliders reach at least ±3 (the prior's bulk); further when codes do
@@ -63,10 +64,11 @@ class LatentCanvas(QWidget):
     # ------------------------------------------------------------ construction
 
     def _build(self) -> None:
-        self._pad = pg.PlotWidget(self)
+        self._pad = plot_widget(self)
         self._pad.setMenuEnabled(False)
         self._pad.hideButtons()
-        self._scatter = pg.ScatterPlotItem(size=5, pen=None)
+        self._scatter = PointsItem()  # redrawn every epoch: per-point brushes cost 20 ms
+        self._scatter.set_size(5)
         self._pad.addItem(self._scatter)
         self._ends = pg.ScatterPlotItem(size=13, pen=pg.mkPen("w", width=1.5),
                                         brush=pg.mkBrush("#D62728"))
@@ -221,8 +223,8 @@ class LatentCanvas(QWidget):
 
     def pad_points(self) -> tuple[np.ndarray, np.ndarray]:
         """The codes drawn on the pad, as (x, y)."""
-        x, y = self._scatter.getData()
-        return np.asarray(x), np.asarray(y)
+        xy, _ = self._scatter.points_data()
+        return xy[:, 0].copy(), xy[:, 1].copy()
 
     def pad(self) -> pg.PlotWidget:
         return self._pad
@@ -247,7 +249,7 @@ class LatentCanvas(QWidget):
         self._decoded = np.empty(0)
         self._path = np.empty((0, 0))
         self._a = self._b = None
-        self._scatter.setData([], [])
+        self._scatter.set_data(np.empty((0, 2)))
         self._ends.setData([], [])
         self._line.setData([], [])
         for text in self._end_text:
@@ -338,13 +340,9 @@ class LatentCanvas(QWidget):
         else:
             self._shown = np.arange(n)
         x, y = self._pad_xy(self._codes[self._shown])
-        if self._labels is None:
-            brush = pg.mkBrush(CLUSTER_HEX[0])
-        else:
-            table = [pg.mkBrush(h) for h in CLUSTER_HEX]
-            grey = pg.mkBrush(NO_LABEL_HEX)
-            brush = [grey if v < 0 else table[v % len(table)] for v in self._labels[self._shown]]
-        self._scatter.setData(x, y, brush=brush)
+        labels = (np.zeros(len(x), dtype=np.intp) if self._labels is None
+                  else self._labels[self._shown])
+        self._scatter.set_data(np.column_stack([x, y]), labels)
 
     def _fit_pad(self) -> None:
         """Frame the codes shown on the pad, with a little room around them."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.palette import cluster_colour
 
@@ -57,6 +57,8 @@ class PointsItem(pg.GraphicsObject):
 
     def __init__(self) -> None:
         super().__init__()
+        # Repaints caused by other items (a crosshair, the centres) blit the last picture.
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._xy = np.empty((0, 2))
         self._labels = np.empty(0, dtype=np.int64)
         self._groups: list[_Group] = []
@@ -66,6 +68,9 @@ class PointsItem(pg.GraphicsObject):
         self._pens: dict[int, QtGui.QPen] = {}
         self._box = (0.0, 0.0, 0.0, 0.0)
         self._bounding: QtCore.QRectF | None = None
+        self._labels_given: np.ndarray | None = None  # the read-only array last passed in
+        self._version = 0  # bumped whenever what the image path draws changes
+        self._image: tuple[tuple, QtGui.QImage, np.ndarray] | None = None  # key, image, pixels
 
     # ---- data ----------------------------------------------------------------------------
 
@@ -91,11 +96,17 @@ class PointsItem(pg.GraphicsObject):
 
     def set_labels(self, labels: np.ndarray | None) -> None:
         """Recolour the current points; labels must have one entry per point."""
+        if (labels is not None and labels is self._labels_given
+                and not labels.flags.writeable):
+            return  # the same read-only labels again (a step that moved only the centres)
         self._set_labels(self._check_labels(labels, len(self._xy)))
+        if isinstance(labels, np.ndarray) and not labels.flags.writeable:
+            self._labels_given = labels
 
     def set_size(self, px: float | None) -> None:
         """Marker diameter in screen pixels; None chooses it from the point count."""
         self._size = None if px is None else max(1.0, float(px))
+        self._version += 1
         self._make_pens()
         self._bounding = None
         self.prepareGeometryChange()
@@ -132,6 +143,8 @@ class PointsItem(pg.GraphicsObject):
 
     def _set_labels(self, labels: np.ndarray) -> None:
         self._labels = labels
+        self._labels_given = None
+        self._version += 1
         n = len(labels)
         lo = int(labels.min()) if n else 0
         codes = labels - lo
@@ -232,16 +245,25 @@ class PointsItem(pg.GraphicsObject):
         if target.isEmpty():
             return
         dpr = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
-        width, height = int(target.width() * dpr), int(target.height() * dpr)
-        image = self._splat(tr, target, dpr, width, height)
-        qimage = QtGui.QImage(
-            image.data, width, height, 4 * width, QtGui.QImage.Format.Format_ARGB32_Premultiplied
-        )
-        qimage.setDevicePixelRatio(dpr)
+        qimage = self._raster_image(tr, target, dpr)
         painter.save()
         painter.resetTransform()
         painter.drawImage(target.topLeft(), qimage)
         painter.restore()
+
+    def _raster_image(self, tr: QtGui.QTransform, target: QtCore.QRect, dpr: float) -> QtGui.QImage:
+        """The points' image for this mapping, remade only when the points or the view changed:
+        a repaint for another item (the centres, the cells) reuses it."""
+        key = (self._version, tr.m11(), tr.m12(), tr.m21(), tr.m22(), tr.dx(), tr.dy(),
+               target.x(), target.y(), target.width(), target.height(), dpr)
+        if self._image is None or self._image[0] != key:
+            width, height = int(target.width() * dpr), int(target.height() * dpr)
+            pixels = self._splat(tr, target, dpr, width, height)
+            image = QtGui.QImage(pixels.data, width, height, 4 * width,
+                                 QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(dpr)
+            self._image = (key, image, pixels)  # the image shares the array's memory
+        return self._image[1]
 
     def _splat(self, tr, target, dpr, width, height) -> np.ndarray:
         """(height, width) uint32 ARGB image with a small disk stamped at each point."""

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.palette import cluster_colour
+from widgets.plot import plot_widget
 from widgets.points_item import PointsItem
 
 _OUTLINE = QtGui.QColor("#202020")
@@ -24,7 +25,7 @@ class ScatterCanvas(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = plot_widget(background="w")
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=False, y=False)

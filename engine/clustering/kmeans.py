@@ -173,7 +173,8 @@ def initial_centres(X: np.ndarray, k: int, init: str, seed: int) -> np.ndarray:
 def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
                 cancelled: Callable[[], bool] = lambda: False,
                 progress: Callable[[float, str], None] | None = None,
-                kernels: Kernels | None = None, init_name: str = "given") -> Iterator[Partition]:
+                kernels: Kernels | None = None, init_name: str = "given",
+                threads: int | None = None) -> Iterator[Partition]:
     """Lloyd's iterations from these centres, as snapshots: init, then assign/update pairs.
 
     Stops after an assignment that changes no point (converged) or after `max_iter`
@@ -181,6 +182,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
     scikit-learn does. As scikit-learn, works on the data minus its mean (for accuracy).
     """
     kern = kernels or best_kernels()
+    n_threads = min(kern.n_threads, threads) if threads else kern.n_threads
     X = np.asarray(X, dtype=np.float64)
     n = X.shape[0]
     mean = X.mean(axis=0)
@@ -210,7 +212,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
     def iterate(update: bool) -> tuple[float, float]:
         """One kernel call: labels vs `old`, and `new` if update; J after each half."""
         with kern.limit_blas():
-            kern.lloyd_iter(Xc, weights, old, new, wic, work, shift, kern.n_threads, update)
+            kern.lloyd_iter(Xc, weights, old, new, wic, work, shift, n_threads, update)
         empty.clear()
         if not update:
             return measured(old), float("nan")
@@ -227,7 +229,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
 
     def measured(c) -> float:
         with kern.limit_blas():
-            return float(kern.inertia(Xc, weights, c, work, kern.n_threads))
+            return float(kern.inertia(Xc, weights, c, work, n_threads))
 
     if cancelled():
         return
@@ -330,6 +332,6 @@ class KMeans(Algorithm):
         if not done:
             return
         yield from lloyd_steps(dataset.X, centres, params["max_iter"], ctx.cancelled,
-                               ctx.progress, init_name=params["init"])
+                               ctx.progress, init_name=params["init"], threads=ctx.threads)
         if not ctx.cancelled():
             ctx.progress(1.0, "done")

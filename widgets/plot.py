@@ -1,0 +1,20 @@
+"""The one way canvases make a pyqtgraph plot, so that what every plot needs is set once."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
+
+
+def plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
+    """A PlotWidget whose axes repaint from a cached pixmap.
+
+    Each axis replays its tick labels as text at every repaint of anything under it (with a
+    grid, that is the whole plot), which cost more than a 100,000-point scatter here. Cached,
+    an axis is redrawn only when its range or size changes.
+    """
+    widget = pg.PlotWidget(parent, **kwargs)
+    for name in ("left", "bottom", "right", "top"):
+        widget.getPlotItem().getAxis(name).setCacheMode(
+            QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    return widget
