@@ -225,6 +225,9 @@ class Algorithm:
     objective: ClassVar[str] = ""
     params: ClassVar[tuple[Param, ...]] = ()
     snapshot_type: ClassVar[type[Snapshot]] = Snapshot
+    # Heavy libraries a run imports on first use (module names): a host says it is loading
+    # them, since a first import of torch or scikit-learn takes seconds.
+    libraries: ClassVar[tuple[str, ...]] = ()
 
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         """Raise ValueError with a plain message if this data or these values cannot work."""

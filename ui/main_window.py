@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -18,6 +21,7 @@ from engine import __version__
 from engine.data import Dataset
 from engine.projection import Projection
 from engine.protocol import Algorithm, Snapshot
+from ui.about import APP_NAME, about_html
 from ui.algorithm_panel import AlgorithmPanel
 from ui.dataset_panel import DatasetPanel
 from ui.run_bar import RunBar
@@ -27,6 +31,7 @@ from widgets.theme import apply_light
 
 DEFAULT_DATASET = "blobs"
 DEFAULT_ALGORITHM = "kmeans"
+LIBRARY_NAMES = {"sklearn": "scikit-learn", "scipy.cluster": "SciPy"}  # for "Loading …"
 
 
 class MainWindow(QMainWindow):
@@ -102,8 +107,30 @@ class MainWindow(QMainWindow):
         rc.finished.connect(self._on_finished)
         rc.failed.connect(self._on_failed)
         rc.paused_changed.connect(rb.set_paused)
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.run)
-        QShortcut(QKeySequence("Escape"), self, activated=rc.cancel)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        """The menus, which also show each command's shortcut."""
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction("&Open data file…", QKeySequence.StandardKey.Open,
+                            self.data_panel.open_button.click)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        run_menu = bar.addMenu("&Run")
+        run_menu.addAction("&Run", QKeySequence("Ctrl+R"), self.run)
+        run_menu.addAction("&Step", QKeySequence("Ctrl+T"), self.step)
+        run_menu.addAction("&Cancel", QKeySequence("Escape"), self.controller.cancel)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(f"&About {APP_NAME}", self.show_about)
+
+    def show_about(self) -> QMessageBox:
+        """The version and the libraries with their licences (non-modal, so tests can read it)."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", about_html(),
+                          QMessageBox.StandardButton.Close, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     # ---- state
     @property
@@ -197,6 +224,11 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.run_bar.set_history_length(0)
         self.run_bar.set_message(f"Running {algorithm.name}…")
+        loading = [LIBRARY_NAMES.get(m, m) for m in algorithm.libraries if m not in sys.modules]
+        if loading:  # a first import takes seconds: say so, and paint it before it starts
+            self.run_bar.set_message(f"Loading {' and '.join(loading)} (first use, a few "
+                                     f"seconds), then running {algorithm.name}…")
+            self.run_bar.repaint()
         self.controller.start(algorithm, dataset, self.method_panel.values(), paused=paused)
         return True
 

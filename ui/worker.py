@@ -9,6 +9,7 @@ Each yield is a point where the run can be paused, stepped or cancelled.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import threading
 import time
@@ -43,8 +44,9 @@ class _RunThread(QThread):
     """Iterates one run's generator, obeying pause, step, pace and cancel."""
 
     def __init__(self, generator: Iterator[Snapshot], ctx: RunContext, shared: _Shared,
-                 history: History, controls: _Controls):
+                 history: History, controls: _Controls, preload: tuple[str, ...] = ()):
         super().__init__()
+        self.preload = preload  # heavy modules imported here first, while the window says so
         self.generator = generator
         self.ctx = ctx
         self.shared = shared
@@ -55,6 +57,8 @@ class _RunThread(QThread):
         shared = self.shared
         outcome, error = "done", ("", "")
         try:
+            for name in self.preload:
+                importlib.import_module(name)
             with self.ctx.thread_limits():
                 outcome = self._iterate()
         except Cancelled:
@@ -180,7 +184,7 @@ class RunController(QObject):
         self._shared = shared
         self._controls = _Controls(ctx, self.rate, paused)
         self._thread = _RunThread(algorithm.run(dataset, generator_params, ctx), ctx, shared,
-                                  self.history, self._controls)
+                                  self.history, self._controls, algorithm.libraries)
         self._seen = (0, 0)
         self._thread.start()
         self._timer.start()

@@ -182,6 +182,7 @@ class Agglomerative(Algorithm):
             help="Where the tree is cut at first; drag the cut line to change it."),
     )
     snapshot_type = Tree
+    libraries = ("fastcluster", "scipy.cluster")
 
     def check(self, dataset, params):
         method, metric, n = params["linkage"], params["metric"], dataset.n

@@ -315,6 +315,7 @@ class KMeans(Algorithm):
         seed_param(),
     )
     snapshot_type = Partition
+    libraries = ("sklearn",)
 
     def check(self, dataset, params):
         k = params["n_clusters"]

@@ -126,6 +126,7 @@ class VAE(Algorithm):
         seed_param(),
     )
     snapshot_type = LatentModel
+    libraries = ("torch",)
 
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[LatentModel]:

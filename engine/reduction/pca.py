@@ -108,6 +108,7 @@ class PCA(Algorithm):
                   "decide which features dominate."),
     )
     snapshot_type = Spectrum
+    libraries = ("sklearn",)
 
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         if params["center"] and dataset.n < 2:

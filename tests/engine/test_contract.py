@@ -1,6 +1,7 @@
 """The same checks on every registered algorithm, as scikit-learn's parametrize_with_checks does."""
 
 import dataclasses
+import json
 import subprocess
 import sys
 
@@ -97,3 +98,26 @@ def test_listing_the_registry_imports_no_qt_torch_or_sklearn():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_method_declares_the_heavy_libraries_it_imports():
+    """The window says "loading torch…" from `libraries`; it must name what a run imports."""
+    code = (
+        "import json, sys\n"
+        "from engine import registry\n"
+        "from engine.protocol import run_to_end\n"
+        "from tests.quick import quick_case\n"
+        "HEAVY = {'torch', 'sklearn', 'fastcluster', 'scipy.cluster'}\n"
+        "out = {}\n"
+        "for a in registry.all():\n"
+        "    before = set(sys.modules)\n"
+        "    run_to_end(a, *quick_case(a.id))\n"
+        "    new = set(sys.modules) - before\n"
+        "    out[a.id] = {'undeclared': sorted(h for h in HEAVY if h in new\n"
+        "                                      and h not in a.libraries),\n"
+        "                 'missing': sorted(m for m in a.libraries if m not in sys.modules)}\n"
+        "print(json.dumps(out))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    for algorithm_id, found in json.loads(out.stdout).items():
+        assert found == {"undeclared": [], "missing": []}, algorithm_id
