@@ -15,9 +15,11 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
+from functools import partial
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from engine.cancellable import call_cancellable
 from engine.protocol import Cancelled, RunContext, Snapshot
 from ui.history import History
 
@@ -57,10 +59,11 @@ class _RunThread(QThread):
         shared = self.shared
         outcome, error = "done", ("", "")
         try:
-            for name in self.preload:
-                importlib.import_module(name)
-            with self.ctx.thread_limits():
-                outcome = self._iterate()
+            if self._load_libraries():
+                with self.ctx.thread_limits():
+                    outcome = self._iterate()
+            else:
+                outcome = "cancelled"
         except Cancelled:
             outcome = "cancelled"
         except Exception as exc:  # a failing run must never take the window with it
@@ -75,6 +78,15 @@ class _RunThread(QThread):
                 shared.outcome = outcome
                 shared.error = error
             self.generator = self.history = None  # a retired thread holds no snapshots
+
+    def _load_libraries(self) -> bool:
+        """Import the run's heavy libraries first; False if cancelled meanwhile (an import
+        cannot be stopped, so it finishes on a helper thread)."""
+        for name in self.preload:
+            done, _ = call_cancellable(partial(importlib.import_module, name), self.ctx.cancelled)
+            if not done:
+                return False
+        return True
 
     def _iterate(self) -> str:
         """Pull snapshots until the run ends ("done") or is cancelled between two of them."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.clustering.cancellable import call_cancellable
+from engine.cancellable import call_cancellable
 from engine.params import Choice, Int
 from engine.protocol import Algorithm, Tree
 from engine.registry import register

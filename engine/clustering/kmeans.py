@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.clustering.cancellable import call_cancellable
+from engine.cancellable import call_cancellable
 from engine.params import Choice, Int, seed_param
 from engine.protocol import Algorithm, Partition
 from engine.registry import register

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.cancellable import call_cancellable
 from engine.data import Dataset
 from engine.params import Bool, Int
 from engine.protocol import Algorithm, RunContext, Spectrum
@@ -118,13 +119,18 @@ class PCA(Algorithm):
             ) -> Iterator[Spectrum]:
         n, d = dataset.X.shape
         ctx.progress(0.0, f"decomposing {n} × {d}…")
-        Z, mean, spread, n_constant = standardise(dataset.X, params["center"], params["scale"])
-        if ctx.cancelled():
-            return
         decompose = centred_spectrum if params["center"] else uncentred_spectrum
-        eigenvalues, all_components = decompose(Z)
-        if ctx.cancelled():
+
+        def standardise_and_decompose():
+            Z, mean, spread, n_constant = standardise(dataset.X, params["center"],
+                                                      params["scale"])
+            return Z, mean, spread, n_constant, *decompose(Z)
+
+        # Seconds on a million rows, in library calls that cannot stop: run them aside.
+        done, result = call_cancellable(standardise_and_decompose, ctx.cancelled)
+        if not done:
             return
+        Z, mean, spread, n_constant, eigenvalues, all_components = result
         q = min(params["n_components"], eigenvalues.size)
         components = np.ascontiguousarray(all_components[:q], dtype=np.float64)
         ratio = explained(eigenvalues)

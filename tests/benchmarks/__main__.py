@@ -2,6 +2,6 @@
 
 import runpy
 
-for name in ("bench_window", "bench_kmeans", "bench_scatter"):
+for name in ("bench_window", "bench_cancel", "bench_kmeans", "bench_scatter"):
     print(f"== {name}", flush=True)
     runpy.run_module(f"tests.benchmarks.{name}", run_name="__main__")

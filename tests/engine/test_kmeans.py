@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from engine.clustering.cancellable import call_cancellable
+from engine.cancellable import call_cancellable
 from engine.clustering.kmeans import (
     KMeans,
     initial_centres,
