@@ -67,8 +67,13 @@ def stalls() -> dict:
     if os.environ.get("BENCH_WARM", "1") == "1":
         # First-use imports of scikit-learn and torch hold the GIL for long stretches; they
         # are measured apart (BENCH_WARM=0), so these numbers are the steady state.
-        import sklearn.cluster  # noqa: F401
-        import torch  # noqa: F401
+        import importlib
+
+        from engine import registry
+
+        for algorithm in registry.all():
+            for name in algorithm.libraries:
+                importlib.import_module(name)
     window = MainWindow(dataset=None)
     window.resize(1280, 800)
     window.show()

@@ -1,8 +1,6 @@
 """Fixtures for window tests: a main window with a small data set loaded, and helpers."""
 
-import numpy as np
 import pytest
-from PySide6.QtGui import QImage
 
 from engine import datasets
 from ui.main_window import MainWindow
@@ -22,13 +20,6 @@ def run_and_wait(qtbot, window, timeout=60000) -> str:
     qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
     return outcome[0]
 
-
-def distinct_colours(widget, step=7) -> int:
-    """How many distinct colours a rendering of the widget holds (a blank one has one or two)."""
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    ptr = image.constBits()
-    a = np.frombuffer(ptr, np.uint32, count=image.width() * image.height())
-    return len(np.unique(a[::step]))
 
 
 @pytest.fixture

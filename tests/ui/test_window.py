@@ -6,7 +6,8 @@ import pytest
 from engine import datasets
 from engine.clustering import hierarchical
 from engine.protocol import LatentModel, Partition, Spectrum, Tree
-from tests.ui.conftest import distinct_colours, load, run_and_wait
+from tests.pixels import distinct_colours
+from tests.ui.conftest import load, run_and_wait
 from ui.main_window import MainWindow
 from ui.views import LatentView, PartitionView, SpectrumView, TreeView
 

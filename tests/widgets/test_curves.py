@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from PySide6 import QtGui
 
+from tests.pixels import colours_in
 from widgets.curves import CurveCanvas
 
 # The offscreen platform warns on every show(); that warning says nothing about our code.
@@ -75,9 +75,7 @@ def test_picture_has_the_line_colours(canvas, qtbot):
     )
     canvas.set_cursor(25)
     qtbot.wait(10)
-    image = canvas.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB32)
-    rows = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)
-    found = {f"#{v & 0xFFFFFF:06x}" for v in np.unique(rows[:, : image.width()])}
+    found = colours_in(canvas)
     for name in ("a", "b", "c"):
         assert canvas.curve_colour(name).name() in found
 

@@ -3,10 +3,10 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QImage
 from scipy.cluster.hierarchy import linkage
 
 from engine.clustering.hierarchical import height_for_k
+from tests.pixels import pixels_like
 from widgets.dendrogram import DendrogramCanvas
 from widgets.palette import CLUSTER_HEX, NO_LABEL_HEX
 
@@ -18,13 +18,6 @@ def _tree(n, seed=0):
     return linkage(x, "ward")
 
 
-def _pixels_like(widget, hex_colour, tol=40):
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    h, w = image.height(), image.width()
-    rgb = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine() // 4, 4)
-    rgb = rgb[:, :w, 2::-1].astype(int)  # BGRA in memory
-    want = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
-    return int(np.sum(np.abs(rgb - want).sum(axis=2) < tol))
 
 
 def _segments_in(canvas, hex_colour):
@@ -103,7 +96,7 @@ def test_clear_and_grab(canvas, qtbot):
     canvas.set_tree(z, 29, 3)
     canvas.show()
     qtbot.waitExposed(canvas)
-    assert _pixels_like(canvas, CLUSTER_HEX[0]) > 20
+    assert pixels_like(canvas, CLUSTER_HEX[0]) > 20
     canvas.clear()
     assert canvas.segment_count() == 0
-    assert _pixels_like(canvas, CLUSTER_HEX[0]) == 0
+    assert pixels_like(canvas, CLUSTER_HEX[0]) == 0

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore
 
 from engine.clustering.voronoi import voronoi_segments
+from tests.pixels import colours_in, widget_rgb
 from widgets.palette import cluster_colour
 from widgets.points_item import PointsItem, auto_marker_size
 from widgets.scatter import ScatterCanvas
@@ -29,16 +30,6 @@ def _blobs(n=600, k=3, seed=0):
     centres = np.array([[0.0, 0.0], [4.0, 0.0], [2.0, 3.0], [5.0, 4.0]])[:k]
     return centres[labels] + rng.normal(scale=0.5, size=(n, 2)), labels, centres
 
-
-def _rgb(image: QtGui.QImage) -> np.ndarray:
-    """(h, w) array of 0xRRGGBB values of the image."""
-    image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
-    rows = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)
-    return rows[:, : image.width()] & 0xFFFFFF
-
-
-def _colours_in(image: QtGui.QImage) -> set[str]:
-    return {f"#{v:06x}" for v in np.unique(_rgb(image))}
 
 
 def test_colour_counts_match_label_counts(canvas):
@@ -144,12 +135,12 @@ def test_picture_shows_the_cluster_colours(canvas, qtbot):
     canvas.set_segments(voronoi_segments(centres, canvas.data_bounds()))
     canvas.set_axis_labels("x1", "x2")
     qtbot.wait(10)
-    colours = _colours_in(canvas.grab().toImage())
+    colours = colours_in(canvas)
     for i in range(4):
         assert cluster_colour(i).name() in colours
     canvas.set_centres(None)  # centres keep their own colours; look at the points alone
     canvas.set_labels(np.zeros(len(xy), int))
-    colours = _colours_in(canvas.grab().toImage())
+    colours = colours_in(canvas)
     assert cluster_colour(0).name() in colours
     assert cluster_colour(1).name() not in colours
 
@@ -161,7 +152,7 @@ def test_image_path_for_large_sets_draws_every_colour(canvas, monkeypatch, size)
     canvas.set_points(xy, labels)
     canvas.set_marker_size(size)
     assert canvas.points._raster is not None
-    colours = _colours_in(canvas.grab().toImage())
+    colours = colours_in(canvas)
     for i in range(4):
         assert cluster_colour(i).name() in colours
     assert canvas.colour_counts() == {i: int((labels == i).sum()) for i in range(4)}
@@ -181,7 +172,7 @@ def test_image_path_and_vector_path_cover_the_same_pixels(qtbot, monkeypatch):
         w.set_points(xy, labels)
         w.set_marker_size(1)
         w.plot_item.getViewBox().setRange(xRange=(-2, 2), yRange=(-2, 2), padding=0)
-        rgb = _rgb(w.plot_widget.grab().toImage())
+        rgb = widget_rgb(w.plot_widget)
         ys, xs = np.nonzero(rgb == cluster_colour(0).rgb() & 0xFFFFFF)
         return set(zip(xs.tolist(), ys.tolist(), strict=True))
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
 
+from tests.pixels import pixels_like
 from widgets.scree import KEPT_HEX, ScreeCanvas
 
 
@@ -13,13 +13,6 @@ def _spectrum(m):
     return r / r.sum()
 
 
-def _pixels_like(widget, hex_colour, tol=40):
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    h, w = image.height(), image.width()
-    rgb = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine() // 4, 4)
-    rgb = rgb[:, :w, 2::-1].astype(int)
-    want = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
-    return int(np.sum(np.abs(rgb - want).sum(axis=2) < tol))
 
 
 @pytest.fixture
@@ -86,11 +79,11 @@ def test_grab_shows_bars_and_clear_removes_them(scree, qtbot):
     scree.set_selected(3)
     scree.show()
     qtbot.waitExposed(scree)
-    drawn = _pixels_like(scree, KEPT_HEX)
+    drawn = pixels_like(scree, KEPT_HEX)
     assert drawn > 1000
     scree.clear()
     assert scree.bar_count() == 0 and scree.selected() == 0
-    assert _pixels_like(scree, KEPT_HEX) < drawn / 5  # the legend's swatch stays
+    assert pixels_like(scree, KEPT_HEX) < drawn / 5  # the legend's swatch stays
 
 
 def test_a_new_spectrum_does_not_count_as_a_choice(qtbot):
