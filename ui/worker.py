@@ -19,7 +19,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from engine.cancellable import call_cancellable
+from engine.cancellable import call_cancellable, wait_for_helpers
 from engine.protocol import Cancelled, RunContext, Snapshot
 from ui.history import History
 
@@ -250,7 +250,9 @@ class RunController(QObject):
             else:
                 ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
         self._retiring = [t for t in self._retiring if t.isRunning()]
-        return ok
+        # Library calls a cancel dropped run on in helper threads; exiting under one aborts.
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        return wait_for_helpers(remaining) and ok
 
     # ---- internals
     def _retire(self):

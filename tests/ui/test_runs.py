@@ -135,3 +135,24 @@ def test_a_scrubbed_timeline_is_not_overwritten_by_new_steps(qtbot, window, monk
     qtbot.wait(100)
     assert window.run_bar.message.text() == shown == window.controller.history[1].message
     window.controller.cancel()
+
+
+
+def test_closing_waits_for_a_library_call_a_cancel_dropped(qtbot):
+    """fastcluster runs on in a helper thread after a cancel; a process exiting under it
+    aborts ("terminate called without an active exception", seen here), so closing waits."""
+    import fastcluster  # noqa: F401  (loaded, so the close lands inside the linkage)
+    import scipy.cluster  # noqa: F401
+
+    w = MainWindow(dataset=None)
+    qtbot.addWidget(w)
+    w.show()
+    load(qtbot, w, datasets.load("blobs", n_samples=20000, seed=0))
+    w.method_panel.select("agglomerative")
+    w.method_panel.set_values({"linkage": "ward"})
+    assert w.run()
+    qtbot.waitUntil(lambda: "linkage" in w.run_bar.message.text(), timeout=30000)
+    qtbot.waitUntil(lambda: any(t.name == "cancellable-call" for t in threading.enumerate()),
+                    timeout=30000)
+    w.close()
+    assert not any(t.name == "cancellable-call" for t in threading.enumerate())
