@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(VENV)/.dev-deps: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
+$(VENV)/.build-deps: requirements-build.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-build.txt
+	touch $@ $(VENV)/.run-deps
+
 run: $(VENV)/.run-deps
 	$(BIN)/python main.py $(ARGS)
 
@@ -28,5 +32,10 @@ test: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
 
+# The installer for this system in dist/installers/ (about 4-5 minutes on 2 cores); fails if
+# the bundled program's --selftest or its offscreen window fails. Not part of `make test`.
+bundle: $(VENV)/.build-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/build.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -51,6 +51,11 @@ def main(argv=None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Unsupervised Explorer")
+    from PySide6.QtGui import QIcon
+
+    from ui.resources import resource_path
+
+    app.setWindowIcon(QIcon(str(resource_path("icon", "icon.png"))))
     window = MainWindow(dataset=args.dataset, algorithm=args.algorithm)
     if args.screenshot:
         from ui.screenshot import take_screenshot

@@ -197,3 +197,10 @@ def test_desktop_entry_names_the_installed_icon_and_program(rules):
     assert fields["Icon"] == rules.EXE_NAME  # install.sh copies the icon under this name
     assert fields["Exec"].split()[0] == rules.EXE_NAME
     assert fields["Name"] == rules.APP_NAME
+
+
+def test_libraries_a_desktop_may_lack_are_named(linux_libs):
+    needs = {"libxcb.so.1": ["libQt6XcbQpa.so.6"], "libGL.so.1": ["QtGui.abi3.so"],
+             "libwayland-client.so.0": ["libQt6WaylandClient.so.6"],
+             "libxcb-icccm.so.4": ["libQt6XcbQpa.so.6"]}
+    assert linux_libs.beyond_a_desktop(needs) == ["libxcb-icccm.so.4"]
