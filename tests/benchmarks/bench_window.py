@@ -3,7 +3,8 @@
     python -m tests.benchmarks.bench_window
 
 1. Cold start to first picture, against a bare PySide6 + pyqtgraph window (ratio), and
-   whether torch or scikit-learn were imported by then.
+   whether torch or scikit-learn were imported by then; and the whole process, launch to a
+   saved picture, from source and from the bundle (`make bundle` first).
 2. The main thread's longest stall while each foundation method runs (100,000 points;
    digits for the VAE), measured by a 2 ms timer's largest gap.
 """
@@ -15,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -53,6 +55,48 @@ def cold_start(repeats: int = 5) -> dict:
     ours = min(float(r[0]) for r in results)
     return {"bare_s": round(bare, 3), "ours_s": round(ours, 3), "ratio": round(ours / bare, 2),
             "heavy_imported_at_first_picture": results[0][1]}
+
+
+BARE_PROCESS = r"""
+import sys, time
+from PySide6.QtWidgets import QApplication
+import pyqtgraph as pg
+app = QApplication([])
+w = pg.PlotWidget(); w.resize(1400, 880); w.plot([1, 2, 3]); w.show()
+for _ in range(5):
+    app.processEvents(); time.sleep(0.02)
+w.grab().save(sys.argv[1])
+"""
+BUNDLE = Path(__file__).resolve().parents[2] / "dist" / "unsupervised-explorer"
+
+
+def whole_process(repeats: int = 3) -> dict:
+    """Launch to saved first picture and exit, as a user's double-click would start it: a bare
+    PySide6 + pyqtgraph window, the program from source, and the bundle (after `make bundle`)."""
+    import tempfile
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    shot = str(Path(tempfile.mkdtemp()) / "shot.png")
+    root = Path(__file__).resolve().parents[2]
+    commands = {"bare": [sys.executable, "-c", BARE_PROCESS, shot],
+                "source": [sys.executable, str(root / "main.py"), "--screenshot", shot]}
+    exe = BUNDLE / ("unsupervised-explorer.exe" if os.name == "nt" else "unsupervised-explorer")
+    if exe.exists():
+        commands["bundle"] = [str(exe), "--screenshot", shot]
+    out = {}
+    for name, command in commands.items():
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True, env=env)
+            times.append(time.perf_counter() - t0)
+        out[f"{name}_s"] = round(min(times), 2)
+    for name in ("source", "bundle"):
+        if f"{name}_s" in out:
+            out[f"{name}_ratio"] = round(out[f"{name}_s"] / out["bare_s"], 2)
+    if "bundle_s" not in out:
+        out["bundle"] = "not built (make bundle)"
+    return out
 
 
 def stalls() -> dict:
@@ -122,4 +166,5 @@ def stalls() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps({"cold_start": cold_start(), "main_thread": stalls()}, indent=2))
+    print(json.dumps({"cold_start": cold_start(), "launch_to_picture": whole_process(),
+                      "main_thread": stalls()}, indent=2))
