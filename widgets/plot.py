@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -18,3 +19,20 @@ def plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
         widget.getPlotItem().getAxis(name).setCacheMode(
             QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return widget
+
+
+class IntegerAxis(pg.AxisItem):
+    """An axis of counts (components, steps): ticks only at whole numbers."""
+
+    def tickValues(self, minVal, maxVal, size):
+        levels = []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            if spacing < 1:
+                continue
+            whole = [v for v in values if float(v).is_integer()]
+            if whole:
+                levels.append((spacing, whole))
+        if not levels:  # zoomed in below one unit: the whole numbers in range, if any
+            lo, hi = int(np.ceil(minVal)), int(np.floor(maxVal))
+            levels = [(1.0, list(range(lo, hi + 1)))] if hi >= lo else []
+        return levels

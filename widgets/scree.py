@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from widgets.palette import CLUSTER_HEX
-from widgets.plot import plot_widget
+from widgets.plot import IntegerAxis, plot_widget
 
 MAX_BARS = 100
 KEPT_HEX = CLUSTER_HEX[0]
@@ -34,7 +34,7 @@ class ScreeCanvas(QWidget):
         self._q = 0
         self._quiet = False
 
-        self._plot = plot_widget(self)
+        self._plot = plot_widget(self, axisItems={"bottom": IntegerAxis("bottom")})
         self._plot.setMenuEnabled(False)
         self._plot.hideButtons()
         self._plot.setMouseEnabled(x=False, y=False)

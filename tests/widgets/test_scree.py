@@ -94,3 +94,10 @@ def test_a_new_spectrum_does_not_count_as_a_choice(qtbot):
     scree.set_spectrum(np.array([0.5, 0.2, 0.1, 0.1, 0.1]))
     scree.set_selected(2)
     assert chosen == [] and scree.selected() == 2
+
+
+def test_component_axis_ticks_only_whole_numbers(scree):
+    scree.set_spectrum(_spectrum(3))
+    axis = scree.plot_widget().getPlotItem().getAxis("bottom")
+    ticks = [v for _, values in axis.tickValues(0.4, 3.6, 400) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks)
