@@ -3,6 +3,7 @@
     python main.py                                 open the window
     python main.py --dataset moons --algorithm agglomerative
     python main.py --screenshot out.png [--dataset NAME] [--algorithm ID] [--run]
+    python main.py --presentation [--theme dark|light|system]   for a projector
     python main.py --selftest                      run every method headless; non-zero on failure
 """
 
@@ -20,6 +21,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--run", action="store_true", help="run the method at once")
     p.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG")
     p.add_argument("--size", default="1400x880", help="window size for --screenshot (WxH)")
+    p.add_argument("--presentation", action="store_true",
+                   help="start in presentation mode (large text, thick lines, panels folded)")
+    p.add_argument("--theme", choices=("system", "light", "dark"), default="system",
+                   help="colour theme (default: follow the system)")
     p.add_argument("--selftest", action="store_true", help="run every method headless and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p.parse_args(argv)
@@ -56,7 +61,8 @@ def main(argv=None) -> int:
     from ui.resources import resource_path
 
     app.setWindowIcon(QIcon(str(resource_path("icon", "icon.png"))))
-    window = MainWindow(dataset=args.dataset, algorithm=args.algorithm)
+    window = MainWindow(dataset=args.dataset, algorithm=args.algorithm, theme=args.theme,
+                        presentation=args.presentation)
     if args.screenshot:
         from ui.screenshot import take_screenshot
 

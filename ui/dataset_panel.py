@@ -48,6 +48,7 @@ class DatasetPanel(QWidget):
     (engine.projection: "pca" or a pair of feature indices)."""
 
     dataset_changed = Signal(object)
+    dataset_cleared = Signal()  # no data set now (an empty drawing): nothing to run on
     view_changed = Signal(object)
     load_failed = Signal(str)
 
@@ -202,6 +203,23 @@ class DatasetPanel(QWidget):
         """A new request supersedes option changes not yet loaded."""
         self._regenerate.stop()
         self._stale = False
+
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        """Show a data set made elsewhere (a drawing) as if it had loaded; None: no data set."""
+        self._forget_option_changes()
+        self._pending_file = None
+        if dataset is not None:
+            self._on_loaded(dataset)
+            return
+        self.dataset = self._file = None
+        self.error.setText("")
+        self.label_column.setVisible(False)
+        self.status.setText("No data set yet.")
+        self.view_box.setVisible(False)
+        self.preview.clear()
+        self.preview.setRowCount(0)
+        self.preview.setColumnCount(0)
+        self.dataset_cleared.emit()
 
     # ---- results
     def _on_busy(self, busy: bool) -> None:

@@ -23,11 +23,16 @@ from engine.projection import Projection
 from engine.protocol import Algorithm, Snapshot
 from ui.about import APP_NAME, about_html
 from ui.algorithm_panel import AlgorithmPanel
+from ui.appearance import Appearance
 from ui.dataset_panel import DatasetPanel
+from ui.draw_panel import DrawPanel
+from ui.export import Exporter
+from ui.gc_guard import collect_on_main_thread
+from ui.presentation import PresentationControls
 from ui.run_bar import RunBar
 from ui.views import VIEWS, DataFrame2D, DataView, View
 from ui.worker import RunController
-from widgets.theme import apply_light
+from widgets.style import Style
 
 DEFAULT_DATASET = "blobs"
 DEFAULT_ALGORITHM = "kmeans"
@@ -40,9 +45,11 @@ class MainWindow(QMainWindow):
     run_ended = Signal(str)  # "done", "cancelled" or "failed": for tests and --screenshot
 
     def __init__(self, dataset: str | None = DEFAULT_DATASET,
-                 algorithm: str = DEFAULT_ALGORITHM):
+                 algorithm: str = DEFAULT_ALGORITHM, theme: str = "system",
+                 presentation: bool = False):
         super().__init__()
-        apply_light()
+        collect_on_main_thread()
+        self.appearance = Appearance(theme, self)  # first: widgets made below take its theme
         self.setWindowTitle(f"Unsupervised Explorer {__version__}")
         self.resize(1400, 880)
         self.setAcceptDrops(True)
@@ -57,7 +64,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.data_view)
         self._build_layout()
+        self.export = Exporter(self)
+        self.presentation = PresentationControls(self, self.appearance, self.left_panel)
         self._connect()
+        self.appearance.style_changed.connect(self._apply_style)
+        self._apply_style(self.appearance.style())
+        if presentation:
+            self.presentation.set_presentation(True)
         self.method_panel.select(algorithm)
         if dataset:
             self.data_panel.select(dataset)
@@ -66,17 +79,22 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         data_box = QGroupBox("Data")
         QVBoxLayout(data_box).addWidget(self.data_panel)
+        self.draw_panel = DrawPanel(self)
+        draw_box = QGroupBox("Draw")
+        QVBoxLayout(draw_box).addWidget(self.draw_panel)
         method_box = QGroupBox("Method")
         QVBoxLayout(method_box).addWidget(self.method_panel)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 4, 4)
         left_layout.addWidget(data_box)
+        left_layout.addWidget(draw_box)
         left_layout.addWidget(method_box, 1)
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(330)
+        self.left_panel = scroll  # folded away in presentation mode
         centre = QSplitter(Qt.Orientation.Horizontal)
         centre.addWidget(scroll)
         centre.addWidget(self.stack)
@@ -92,6 +110,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         dp, mp, rb, rc = self.data_panel, self.method_panel, self.run_bar, self.controller
         dp.dataset_changed.connect(self._on_dataset)
+        dp.dataset_cleared.connect(self._on_no_dataset)
         dp.view_changed.connect(self._on_view_mode)
         dp.load_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         mp.algorithm_changed.connect(self._on_algorithm)
@@ -115,8 +134,12 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction("&Open data file…", QKeySequence.StandardKey.Open,
                             self.data_panel.open_button.click)
+        self.export.add_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.presentation.add_menu(bar)
+        self.presentation.add_toolbar()
+        self.draw_panel.add_menu(bar)
         run_menu = bar.addMenu("&Run")
         run_menu.addAction("&Run", QKeySequence("Ctrl+R"), self.run)
         run_menu.addAction("&Step", QKeySequence("Ctrl+T"), self.step)
@@ -147,14 +170,31 @@ class MainWindow(QMainWindow):
     def view_for(self, snapshot_type: type[Snapshot]) -> View:
         if snapshot_type not in self.views:
             view = VIEWS[snapshot_type]()
+            view.apply_style(self.appearance.style())
             self.views[snapshot_type] = view
             self.stack.addWidget(view)
         return self.views[snapshot_type]
+
+    # ---- look
+    def _apply_style(self, style: Style) -> None:
+        """A new theme or presentation mode: every canvas restyles once, and the run bar's
+        text grows with the canvases' at the projector."""
+        for view in (self.data_view, *self.views.values()):
+            view.apply_style(style)
+        self.run_bar.setFont(style.font() if style.presentation else self.font())
 
     # ---- data set and view
     def _on_dataset(self, dataset: Dataset) -> None:
         self.controller.cancel()
         self._make_frame(dataset, self.data_panel.view_mode())
+        self.stack.setCurrentWidget(self.data_view)
+        self.run_bar.set_history_length(0)
+        self._validate()
+
+    def _on_no_dataset(self) -> None:
+        """An empty drawing: nothing to run on; the data view shows the blank page."""
+        self.controller.cancel()
+        self.frame = None
         self.stack.setCurrentWidget(self.data_view)
         self.run_bar.set_history_length(0)
         self._validate()

@@ -16,6 +16,7 @@ from engine.clustering import hierarchical
 from engine.clustering.voronoi import voronoi_segments
 from engine.data import Dataset
 from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
+from widgets.canvas import Canvas
 from widgets.curves import CurveCanvas
 from widgets.dendrogram import DendrogramCanvas
 from widgets.images import ImageStrip
@@ -67,6 +68,17 @@ class View(QWidget):
     def canvases(self) -> list[QWidget]:
         return [self.splitter.widget(0), *(self.side.widget(i) for i in range(self.side.count()))]
 
+    def named_canvases(self) -> list[tuple[str, Canvas]]:
+        """The canvases shown, main one first, by the name menus and file names use."""
+        return [(c.canvas_name, c) for c in self.canvases()
+                if isinstance(c, Canvas) and c.isVisibleTo(self)]
+
+    def apply_style(self, style) -> None:
+        """Restyle every canvas of the view, shown or not (once per change of style)."""
+        for canvas in self.canvases():
+            if isinstance(canvas, Canvas):
+                canvas.apply_style(style)
+
 
 def _scatter_for(frame: DataFrame2D, scatter: ScatterCanvas, labels) -> None:
     scatter.set_points(frame.xy, labels)
@@ -79,6 +91,7 @@ class DataView(View):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scatter = ScatterCanvas()
+        self.scatter.canvas_name = "Data"
         self._arrange(self.scatter)
 
     def set_frame(self, frame: DataFrame2D) -> None:
@@ -97,7 +110,9 @@ class PartitionView(View):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scatter = ScatterCanvas()
+        self.scatter.canvas_name = "Clusters"
         self.curve = CurveCanvas()
+        self.curve.canvas_name = "Objective per step"
         self.curve.set_labels("step", "objective")
         self._arrange(self.scatter, self.curve)
 
@@ -129,6 +144,7 @@ class TreeView(View):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scatter = ScatterCanvas()
+        self.scatter.canvas_name = "Clusters"
         self.dendrogram = DendrogramCanvas()
         self._arrange(self.scatter, self.dendrogram)
         self.side.setSizes([1])
@@ -171,7 +187,9 @@ class SpectrumView(View):
         super().__init__(parent)
         self.scree = ScreeCanvas()
         self.scatter = ScatterCanvas()
+        self.scatter.canvas_name = "Scores"
         self.images = ImageStrip()
+        self.images.canvas_name = "Reconstructions"
         self._arrange(self.scatter, self.scree, self.images)
         self._snap: Spectrum | None = None
         self.q: int | None = None
@@ -218,8 +236,10 @@ class LatentView(View):
         super().__init__(parent)
         self.latent = LatentCanvas()
         self.curve = CurveCanvas()
+        self.curve.canvas_name = "Losses per epoch"
         self.curve.set_labels("epoch", "per data point")
         self.scatter = ScatterCanvas()
+        self.scatter.canvas_name = "Data and decoded point"
         self._arrange(self.latent, self.curve, self.scatter)
         self.latent.decoded_point.connect(self._on_decoded)
         self._pair_pending = True

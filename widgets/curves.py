@@ -6,31 +6,33 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from widgets.canvas import Canvas
+from widgets.palette import palette_hex
 from widgets.plot import plot_widget
+from widgets.style import Style
 
 # Distinct on white, colour-blind friendly first (Okabe and Ito), then Tableau's.
 SERIES_HEX = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
     "#8C564B", "#9467BD", "#7F7F7F", "#BCBD22", "#17BECF",
 )
+BLACK = "#000000"  # drawn in the theme's text colour, so it shows on dark too
+LINE_WIDTH = 2.0
 
 
-class CurveCanvas(QtWidgets.QWidget):
+class CurveCanvas(Canvas):
     """One line per named series, a legend, and a vertical cursor at the current step."""
+
+    canvas_name = "Curves"
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = plot_widget(background="w")
+        self.plot_widget = plot_widget()
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
-        for name in ("left", "bottom"):
-            axis = self.plot_item.getAxis(name)
-            axis.setPen(pg.mkPen("#404040"))
-            axis.setTextPen(pg.mkPen("#202020"))
-        self.legend = self.plot_item.addLegend(offset=(-10, 10), labelTextColor="#202020")
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
-        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#D62728", width=1.5))
+        self.legend = self.plot_item.addLegend(offset=(-10, 10))
+        self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setZValue(100)
         self.cursor.setVisible(False)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
@@ -38,9 +40,18 @@ class CurveCanvas(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
         self._items: dict[str, pg.PlotDataItem] = {}
-        self._colours: dict[str, QtGui.QColor] = {}
+        self._slots: dict[str, int] = {}  # each series' place in the series colours
         self._x: np.ndarray | None = None
-        self._line_width = 2.0
+        self._line_width = LINE_WIDTH
+        self.apply_style(self.canvas_style())
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        return [self.plot_widget]
+
+    def _restyle(self, style: Style) -> None:
+        self.cursor.setPen(pg.mkPen(style.theme.accent, width=style.width(1.5)))
+        for name, item in self._items.items():
+            item.setPen(self._pen(name))
 
     def set_curves(self, curves: dict[str, np.ndarray], x: np.ndarray | None = None) -> None:
         """Draw each named series (x defaults to 0, 1, 2, ...); items are updated in place."""
@@ -58,12 +69,12 @@ class CurveCanvas(QtWidgets.QWidget):
             item.setData(xs, y, connect="finite")
 
     def _pen(self, name: str) -> QtGui.QPen:
-        if name not in self._colours:
-            used = {c.name() for c in self._colours.values()}
-            free = [h for h in SERIES_HEX if QtGui.QColor(h).name() not in used]
-            hexcode = free[0] if free else SERIES_HEX[len(self._colours) % len(SERIES_HEX)]
-            self._colours[name] = QtGui.QColor(hexcode)
-        return pg.mkPen(self._colours[name], width=self._line_width)
+        if name not in self._slots:
+            used = set(self._slots.values())
+            free = [i for i in range(len(SERIES_HEX)) if i not in used]
+            self._slots[name] = free[0] if free else len(self._slots)
+        return pg.mkPen(self.curve_colour(name),
+                        width=self.canvas_style().width(self._line_width))
 
     def _remove(self, name: str) -> None:
         item = self._items.pop(name)
@@ -79,7 +90,11 @@ class CurveCanvas(QtWidgets.QWidget):
         return np.asarray(x), np.asarray(y)
 
     def curve_colour(self, name: str) -> QtGui.QColor:
-        return QtGui.QColor(self._colours[name])
+        """The colour the series is drawn in, in this style."""
+        style = self.canvas_style()
+        colours = palette_hex("colour-blind", True) if style.theme.dark else SERIES_HEX
+        hexcode = colours[self._slots[name] % len(colours)]
+        return QtGui.QColor(style.theme.foreground if hexcode == BLACK else hexcode)
 
     def set_cursor(self, i: int | None) -> None:
         """Vertical line at step i (at x[i] when x was given); None hides it."""
@@ -96,7 +111,7 @@ class CurveCanvas(QtWidgets.QWidget):
         return float(self.cursor.value()) if self.cursor.isVisible() else None
 
     def set_title(self, title: str) -> None:
-        self.plot_item.setTitle(title, color="#202020")
+        self.set_plot_title(self.plot_widget, title)
 
     def set_labels(self, x: str, y: str) -> None:
         self.plot_item.setLabel("bottom", x)
@@ -107,7 +122,7 @@ class CurveCanvas(QtWidgets.QWidget):
         self.plot_item.setLogMode(x=False, y=log)
 
     def set_line_width(self, px: float) -> None:
-        """Line width in pixels (presentation mode uses thick lines)."""
+        """Line width in pixels, before the style's line scale."""
         self._line_width = float(px)
         for name, item in self._items.items():
             item.setPen(self._pen(name))
@@ -116,7 +131,7 @@ class CurveCanvas(QtWidgets.QWidget):
         """Remove every series and hide the cursor."""
         for name in list(self._items):
             self._remove(name)
-        self._colours.clear()
+        self._slots.clear()
         self._x = None
         self.set_cursor(None)
 

@@ -14,31 +14,38 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from engine.clustering.dendrogram import DendrogramLayout, labels_of_merges, layout
+from widgets.canvas import Canvas
 from widgets.palette import CLUSTER_HEX, NO_LABEL_HEX
 from widgets.plot import plot_widget
+from widgets.style import Style
 
-CUT_HEX = "#D62728"
+CUT_HEX = "#D62728"  # the cut line in the light theme (the style's accent colour)
 MAX_TICK_LABELS = 200  # more labels than this at once: none, only coloured marks
+LINK_WIDTH = 1.5
+MARK_SIZE = 8.0
+HEIGHT_LABEL = "merge height (distance)"
 
 
-def _colour_key(labels: np.ndarray) -> np.ndarray:
+def _colour_key(labels: np.ndarray, colours: int = len(CLUSTER_HEX)) -> np.ndarray:
     """Clusters that share a palette colour share a curve item; -1 (above the cut) is grey."""
-    return np.where(labels < 0, -1, labels % len(CLUSTER_HEX))
+    return np.where(labels < 0, -1, labels % colours)
 
 
-class DendrogramCanvas(QWidget):
+class DendrogramCanvas(Canvas):
     """Draws a `Tree` snapshot: merges [0, n_merges), coloured by the cut at k clusters."""
 
+    canvas_name = "Dendrogram"
     cut_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, truncate: int | None = 60):
         super().__init__(parent)
         self._truncate = truncate
-        self._line_width = 1.5
+        self._line_width = LINK_WIDTH
+        self._palette = CLUSTER_HEX
         self._linkage: np.ndarray | None = None
         self._layout: DendrogramLayout | None = None
         self._labels_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -50,23 +57,18 @@ class DendrogramCanvas(QWidget):
         self._plot = plot_widget(self)
         self._plot.setMenuEnabled(False)
         self._plot.hideButtons()
-        self._plot.setLabel("left", "merge height")
+        self._plot.setLabel("left", HEIGHT_LABEL)
         item = self._plot.getPlotItem()
         item.setMouseEnabled(x=True, y=False)
         self._curves: dict[int, pg.PlotCurveItem] = {}
-        self._marks = pg.ScatterPlotItem(size=8, pen=None)
+        self._marks = pg.ScatterPlotItem(size=MARK_SIZE, pen=None)
         self._marks_for: tuple | None = None
-        # shared brush objects, so the scatter renders each colour's symbol once
-        self._brushes = {-1: pg.mkBrush(NO_LABEL_HEX)}
-        self._brushes.update((i, pg.mkBrush(h)) for i, h in enumerate(CLUSTER_HEX))
+        self._brushes: dict[int, object] = {}
         self._plot.addItem(self._marks)
-        self._line = pg.InfiniteLine(
-            angle=0, movable=True, pen=pg.mkPen(CUT_HEX, width=2, style=Qt.PenStyle.DashLine),
-            hoverPen=pg.mkPen(CUT_HEX, width=4),
-        )
+        self._line = pg.InfiniteLine(angle=0, movable=True)
         self._line.setZValue(10)
         self._line_label = pg.InfLineLabel(self._line, "", position=0.95,
-                                           anchors=[(1, 1), (1, 1)], color=CUT_HEX)
+                                           anchors=[(1, 1), (1, 1)])
         self._line.setVisible(False)
         self._line.sigPositionChanged.connect(self._on_line_moved)
         self._line.sigPositionChangeFinished.connect(self._on_line_released)
@@ -78,6 +80,28 @@ class DendrogramCanvas(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self._plot)
+        self.apply_style(self.canvas_style())
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        return [self._plot]
+
+    def _restyle(self, style: Style) -> None:
+        self._palette = style.colours
+        # shared brush objects, so the scatter renders each colour's symbol once
+        self._brushes = {-1: pg.mkBrush(NO_LABEL_HEX)}
+        self._brushes.update((i, pg.mkBrush(h)) for i, h in enumerate(self._palette))
+        accent = style.theme.accent
+        self._line.setPen(pg.mkPen(accent, width=style.width(2.0), style=Qt.PenStyle.DashLine))
+        self._line.setHoverPen(pg.mkPen(accent, width=style.width(4.0)))
+        self._line_label.setColor(accent)
+        self._line_label.setFont(style.font())
+        self._marks.setSize(style.marker(MARK_SIZE))
+        for key, curve in self._curves.items():
+            curve.setPen(self._pen(key))
+        self._marks_for = None  # leaf marks take the new colours at the next redraw
+        self._tick_stride = 0  # the tick font changed: space the leaf labels again
+        self._redraw()
+        self._update_ticks()
 
     # ------------------------------------------------------------ public API
 
@@ -122,7 +146,7 @@ class DendrogramCanvas(QWidget):
         return self._truncate
 
     def set_line_width(self, width: float) -> None:
-        """Thicker links for a projector."""
+        """Link width in pixels, before the style's line scale."""
         self._line_width = float(width)
         for key, curve in self._curves.items():
             curve.setPen(self._pen(key))
@@ -137,7 +161,7 @@ class DendrogramCanvas(QWidget):
         for key, curve in self._curves.items():
             x, _ = curve.getData()
             if x is not None and len(x):
-                out[CLUSTER_HEX[key] if key >= 0 else NO_LABEL_HEX] = len(x) // 2
+                out[self._palette[key] if key >= 0 else NO_LABEL_HEX] = len(x) // 2
         return out
 
     def layout(self) -> DendrogramLayout | None:
@@ -200,7 +224,8 @@ class DendrogramCanvas(QWidget):
         x0, x1 = self._plot.getViewBox().viewRange()[0]
         pixels = max(self._plot.getViewBox().width(), 50.0)
         per_leaf = pixels / max(x1 - x0, 1e-9)
-        label = QFontMetrics(self._plot.getAxis("bottom").font())
+        axis = self._plot.getAxis("bottom")
+        label = QFontMetrics(axis.style["tickFont"] or QFont(axis.font()))
         widest = max((label.horizontalAdvance(t) for t in lay.leaf_text[:MAX_TICK_LABELS]),
                      default=0) + 8
         stride = max(1, math.ceil(widest / per_leaf))
@@ -232,7 +257,7 @@ class DendrogramCanvas(QWidget):
         points, merges = self._cluster_labels(self._k)
         shown = int(np.clip(self._n_merges - lay.first_shown_merge, 0, lay.segment_merge.size // 3))
         segs = lay.segments[: 3 * shown]
-        keys = _colour_key(merges[lay.segment_merge[: 3 * shown]])
+        keys = _colour_key(merges[lay.segment_merge[: 3 * shown]], len(self._palette))
         leaf_labels = self._leaf_labels(lay, points, merges)
         if lay.truncated:
             stubs, stub_keys = self._stubs(lay, z, leaf_labels)
@@ -242,7 +267,8 @@ class DendrogramCanvas(QWidget):
         self._draw_by_colour(segs, keys)
         if self._marks_for != (lay, self._k):  # leaf colours change only with the cut
             self._marks_for = (lay, self._k)
-            brushes = [self._brushes[c] for c in _colour_key(leaf_labels).tolist()]
+            keys = _colour_key(leaf_labels, len(self._palette))
+            brushes = [self._brushes[c] for c in keys.tolist()]
             self._marks.setData(lay.leaf_x, np.zeros(lay.n_leaves), brush=brushes)
 
     def _leaf_labels(self, lay: DendrogramLayout, points: np.ndarray,
@@ -265,7 +291,7 @@ class DendrogramCanvas(QWidget):
         stubs = np.zeros((rising.size, 2, 2))
         stubs[:, :, 0] = lay.leaf_x[rising, None]
         stubs[:, 1, 1] = height[rising]
-        return stubs, _colour_key(leaf_labels[rising])
+        return stubs, _colour_key(leaf_labels[rising], len(self._palette))
 
     def _draw_by_colour(self, segs: np.ndarray, keys: np.ndarray) -> None:
         used = set(np.unique(keys).tolist())
@@ -284,7 +310,8 @@ class DendrogramCanvas(QWidget):
         return self._curves[key]
 
     def _pen(self, key: int):
-        return pg.mkPen(CLUSTER_HEX[key] if key >= 0 else NO_LABEL_HEX, width=self._line_width)
+        colour = self._palette[key] if key >= 0 else NO_LABEL_HEX
+        return pg.mkPen(colour, width=self.canvas_style().width(self._line_width))
 
     # ------------------------------------------------------------ the cut line
 

@@ -13,12 +13,17 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from widgets.canvas import Canvas
+from widgets.style import Style, base_points
+
 GAP = 0.08  # space between cells, as a fraction of an image's width
 TITLE_BAND = 0.3  # room above each row for its titles, as a fraction of an image's height
 
 
-class ImageStrip(QWidget):
+class ImageStrip(Canvas):
     """m grayscale images in `rows` rows, row 0 of each image at its top."""
+
+    canvas_name = "Images"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -29,9 +34,31 @@ class ImageStrip(QWidget):
         self._items: list[pg.ImageItem] = []
         self._titles: list[pg.TextItem] = []
         self._count = 0
+        self._shown: tuple | None = None  # the last arguments of set_images
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
+        self.apply_style(self.canvas_style())
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        return [self._view]
+
+    def _restyle(self, style: Style) -> None:
+        for title in self._titles:
+            self._style_title(title)
+        if self._shown is not None:
+            self.set_images(*self._shown)  # the title band follows the font
+
+    def _style_title(self, title: pg.TextItem) -> None:
+        style = self.canvas_style()
+        title.setColor(style.theme.foreground)
+        title.setFont(style.font())
+
+    def font_size(self) -> float:
+        """The titles' point size (an image strip has no axes), read from a title if any."""
+        if self._titles:
+            return float(self._titles[0].textItem.font().pointSizeF())
+        return self.canvas_style().points()
 
     def set_images(self, images: np.ndarray, titles: list[str] | None = None, rows: int = 1,
                    levels: tuple[float, float] | None = None) -> None:
@@ -43,15 +70,19 @@ class ImageStrip(QWidget):
             raise ValueError(f"images must have shape (m, h, w), not {stack.shape}")
         if titles is not None and len(titles) != stack.shape[0]:
             raise ValueError(f"{len(titles)} titles for {stack.shape[0]} images")
+        self._shown = (stack, titles, rows, levels)
         m, h, w = stack.shape
         cols = max(1, math.ceil(m / max(1, int(rows))))
         gap = GAP * w
-        band = TITLE_BAND * h if titles else gap
+        # The titles' band grows with their font, so a projector's big titles stay above
+        # their row instead of running under the row above.
+        grow = max(1.0, self.canvas_style().points() / base_points())
+        band = TITLE_BAND * h * grow if titles else gap
         for i in range(m):
             r, c = divmod(i, cols)
             x, y = c * (w + gap), r * (h + band) + band
             self._show_image(i, stack[i], QRectF(x, y, w, h), levels)
-            self._show_title(i, titles[i] if titles else "", x + w / 2, y - 0.04 * h)
+            self._show_title(i, titles[i] if titles else "", x, y - 0.04 * h)
         for i in range(m, len(self._items)):
             self._items[i].setVisible(False)
             self._titles[i].setVisible(False)
@@ -78,6 +109,7 @@ class ImageStrip(QWidget):
             item.setVisible(False)
             title.setVisible(False)
         self._count = 0
+        self._shown = None
 
     def _show_image(self, i: int, image: np.ndarray, rect: QRectF,
                     levels: tuple[float, float] | None) -> None:
@@ -93,7 +125,10 @@ class ImageStrip(QWidget):
 
     def _show_title(self, i: int, text: str, x: float, y: float) -> None:
         while len(self._titles) <= i:
-            title = pg.TextItem(anchor=(0.5, 1.0), color=pg.getConfigOption("foreground"))
+            # From the cell's left edge: a title wider than its image (a big font at the
+            # projector) runs on over the next cell, not off the strip's left edge.
+            title = pg.TextItem(anchor=(0.0, 1.0))
+            self._style_title(title)
             self._box.addItem(title)
             self._titles.append(title)
         title = self._titles[i]

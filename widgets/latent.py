@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.canvas import Canvas
 from widgets.images import ImageStrip
 from widgets.plot import plot_widget
 from widgets.points_item import PointsItem
+from widgets.style import Style
 
 STEP = 0.01  # slider resolution in latent units
 MIN_RANGE = 3.0  # sliders reach at least ±3 (the prior's bulk); further when codes do
@@ -35,11 +37,15 @@ MAX_PAD_POINTS = 10_000  # codes drawn on the pad; more are thinned evenly
 INTERPOLATION_STEPS = 8
 PICK_PIXELS = 10  # a click this close to a code picks that point
 HINT = "Drag the crosshair or the sliders to move z · click a point: A · shift-click: B"
+CODE_SIZE = 5.0
+END_SIZE = 13.0
+TARGET_SIZE = 18.0
 
 
-class LatentCanvas(QWidget):
+class LatentCanvas(Canvas):
     """Latent pad + sliders + decoded output + A→B interpolation strip."""
 
+    canvas_name = "Latent space"
     decoded_point = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
@@ -60,6 +66,27 @@ class LatentCanvas(QWidget):
         self._sliders: list[QSlider] = []
         self._values: list[QLabel] = []
         self._build()
+        self.apply_style(self.canvas_style())
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        return [self._pad, self._image_view]
+
+    def _restyle(self, style: Style) -> None:
+        accent = style.theme.accent
+        self._scatter.set_palette(style.colours)
+        self._scatter.set_scale(style.marker_scale)
+        self._ends.setPen(pg.mkPen(style.theme.background, width=style.width(1.5)))
+        self._ends.setBrush(pg.mkBrush(accent))
+        self._ends.setSize(style.marker(END_SIZE))
+        self._line.setPen(pg.mkPen(accent, width=style.width(2.0)))
+        for text in self._end_text:
+            text.setColor(accent)
+            text.setFont(style.font(1.2))
+        self._target.setPen(pg.mkPen(accent, width=style.width(2.0)))
+        self._target.scale = style.marker(TARGET_SIZE)  # TargetItem's size in pixels
+        self._target.viewTransformChanged()  # drops its cached shape
+        self.setFont(style.font())  # the labels, combo boxes and slider values
+        self._strip.apply_style(style)
 
     # ------------------------------------------------------------ construction
 
@@ -68,21 +95,19 @@ class LatentCanvas(QWidget):
         self._pad.setMenuEnabled(False)
         self._pad.hideButtons()
         self._scatter = PointsItem()  # redrawn every epoch: per-point brushes cost 20 ms
-        self._scatter.set_size(5)
+        self._scatter.set_size(CODE_SIZE)
         self._pad.addItem(self._scatter)
-        self._ends = pg.ScatterPlotItem(size=13, pen=pg.mkPen("w", width=1.5),
-                                        brush=pg.mkBrush("#D62728"))
+        self._ends = pg.ScatterPlotItem()
         self._ends.setZValue(5)
-        self._line = pg.PlotDataItem([], [], pen=pg.mkPen("#D62728", width=2))
+        self._line = pg.PlotDataItem([], [])
         self._line.setZValue(4)
         self._pad.addItem(self._line)
         self._pad.addItem(self._ends)
-        self._end_text = [pg.TextItem(t, anchor=(0, 1), color="#D62728") for t in "AB"]
+        self._end_text = [pg.TextItem(t, anchor=(0, 1)) for t in "AB"]
         for text in self._end_text:
             text.setZValue(6)
             self._pad.addItem(text)
-        self._target = pg.TargetItem(pos=(0, 0), size=18, movable=True,
-                                     pen=pg.mkPen("#D62728", width=2))
+        self._target = pg.TargetItem(pos=(0, 0), size=TARGET_SIZE, movable=True)
         self._target.setZValue(10)
         self._target.sigPositionChanged.connect(self._on_target_moved)
         self._pad.addItem(self._target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 
@@ -18,7 +19,34 @@ def plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
     for name in ("left", "bottom", "right", "top"):
         widget.getPlotItem().getAxis(name).setCacheMode(
             QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    _replace_title(widget.getPlotItem())
     return widget
+
+
+class TitleLabel(pg.LabelItem):
+    """A plot title that never widens its plot: pyqtgraph's asks for its text's width as a
+    minimum, so a long title in a big font pushed the plot out of its widget. Cut instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape)
+
+    def updateMin(self):
+        super().updateMin()
+        self.setMinimumWidth(0)
+        height = self._sizeHint[Qt.SizeHint.MinimumSize][1]
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+
+
+def _replace_title(item: pg.PlotItem) -> None:
+    old = item.titleLabel
+    item.layout.removeItem(old)
+    old.setParentItem(None)
+    if old.scene() is not None:
+        old.scene().removeItem(old)
+    item.titleLabel = TitleLabel("", size="11pt", parent=item)
+    item.layout.addItem(item.titleLabel, 0, 1)
+    item.setTitle(None)
 
 
 class IntegerAxis(pg.AxisItem):

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from widgets.palette import cluster_colour
+from widgets.palette import CLUSTER_HEX, cluster_colour
 
 
 def auto_marker_size(n: int) -> float:
@@ -63,8 +63,11 @@ class PointsItem(pg.GraphicsObject):
         self._labels = np.empty(0, dtype=np.int64)
         self._groups: list[_Group] = []
         self._counts: dict[int, int] = {}
+        self._lo = 0  # the lowest label; label codes are label - _lo
         self._raster: tuple[np.ndarray, np.ndarray] | None = None
         self._size: float | None = None
+        self._scale = 1.0  # marker scale of the style (presentation mode enlarges markers)
+        self._palette: tuple[str, ...] = CLUSTER_HEX
         self._pens: dict[int, QtGui.QPen] = {}
         self._box = (0.0, 0.0, 0.0, 0.0)
         self._bounding: QtCore.QRectF | None = None
@@ -104,7 +107,8 @@ class PointsItem(pg.GraphicsObject):
             self._labels_given = labels
 
     def set_size(self, px: float | None) -> None:
-        """Marker diameter in screen pixels; None chooses it from the point count."""
+        """Marker diameter in screen pixels, before the style's scale; None chooses it from
+        the point count."""
         self._size = None if px is None else max(1.0, float(px))
         self._version += 1
         self._make_pens()
@@ -113,8 +117,31 @@ class PointsItem(pg.GraphicsObject):
         self.informViewBoundsChanged()
         self.update()
 
+    def set_scale(self, scale: float) -> None:
+        """Multiply the marker size (explicit or automatic) by scale."""
+        if float(scale) != self._scale:
+            self._scale = float(scale)
+            self.set_size(self._size)
+
+    def set_palette(self, palette: tuple[str, ...]) -> None:
+        """Cluster colours (hex) by label; recolours the cached pens and colour table."""
+        palette = tuple(palette)
+        if palette == self._palette:
+            return
+        self._palette = palette
+        self._version += 1
+        if self._raster is not None:
+            codes, lut = self._raster
+            self._raster = (codes, self._lut(len(lut)))
+        self._make_pens()
+        self.update()
+
+    def palette(self) -> tuple[str, ...]:
+        return self._palette
+
     def size(self) -> float:
-        return self._size if self._size is not None else auto_marker_size(len(self._xy))
+        base = self._size if self._size is not None else auto_marker_size(len(self._xy))
+        return base * self._scale
 
     def counts(self) -> dict[int, int]:
         """Number of points drawn in each label's colour."""
@@ -151,12 +178,11 @@ class PointsItem(pg.GraphicsObject):
         counts_all = np.bincount(codes, minlength=1)
         keys = np.flatnonzero(counts_all)
         self._counts = {int(k + lo): int(counts_all[k]) for k in keys}
+        self._lo = lo
         if n > self.raster_above:
             # The image path needs no grouping: one colour code per point and a lookup table.
             self._groups = []
-            lut = np.zeros(len(counts_all), dtype=np.uint32)
-            lut[keys] = [cluster_colour(int(k + lo)).rgba() for k in keys]
-            self._raster = (codes, lut)
+            self._raster = (codes, self._lut(len(counts_all)))
         else:
             self._raster = None
             # A stable sort of 16-bit keys is a linear radix sort in numpy.
@@ -171,11 +197,18 @@ class PointsItem(pg.GraphicsObject):
         self._make_pens()
         self.update()
 
+    def _lut(self, size: int) -> np.ndarray:
+        """ARGB colour per label code (label - lowest label), for the image path."""
+        lut = np.zeros(size, dtype=np.uint32)
+        for label in self._counts:
+            lut[label - self._lo] = cluster_colour(label, self._palette).rgba()
+        return lut
+
     def _make_pens(self) -> None:
         size = self.size()
         self._pens = {}
         for key in self._counts:
-            pen = QtGui.QPen(cluster_colour(key), size)
+            pen = QtGui.QPen(cluster_colour(key, self._palette), size)
             pen.setCosmetic(True)
             round_cap = len(self._xy) <= self.round_below
             pen.setCapStyle(

@@ -10,36 +10,33 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from widgets.canvas import Canvas
 from widgets.palette import cluster_colour
 from widgets.plot import plot_widget
 from widgets.points_item import PointsItem
+from widgets.style import Style
 
-_OUTLINE = QtGui.QColor("#202020")
-_BOUNDARY = QtGui.QColor(40, 40, 40, 200)
-_TRAIL = QtGui.QColor(60, 60, 60, 150)
-_MARKER = QtGui.QColor("#D62728")
+CENTRE_SIZE = 16.0
 
 
-class ScatterCanvas(QtWidgets.QWidget):
+class ScatterCanvas(Canvas):
     """Scatter of (n, 2) points coloured by label, with optional centres, trails and segments."""
+
+    canvas_name = "Scatter"
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = plot_widget(background="w")
+        self.plot_widget = plot_widget()
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=False, y=False)
-        for name in ("left", "bottom"):
-            axis = self.plot_item.getAxis(name)
-            axis.setPen(pg.mkPen("#404040"))
-            axis.setTextPen(pg.mkPen("#202020"))
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
 
         self.points = PointsItem()
-        self.segments_item = pg.PlotCurveItem(pen=pg.mkPen(_BOUNDARY, width=1.5), connect="pairs")
-        self.trails_item = pg.PlotCurveItem(pen=pg.mkPen(_TRAIL, width=1))
+        self.segments_item = pg.PlotCurveItem(connect="pairs")
+        self.trails_item = pg.PlotCurveItem()
         self.centres_item = pg.ScatterPlotItem(pxMode=True)
         self.marker_item = pg.ScatterPlotItem(pxMode=True)
         for z, item in enumerate(
@@ -50,10 +47,25 @@ class ScatterCanvas(QtWidgets.QWidget):
             self.plot_item.addItem(item, ignoreBounds=item is self.segments_item)
         self.segments_item.setVisible(False)
         self.trails_item.setVisible(False)
-        self._centre_size = 16.0
+        self._centre_size = CENTRE_SIZE
         self._segments = np.empty((0, 2, 2))
         self._centres: np.ndarray | None = None
+        self._marker_xy: tuple[float, float] | None = None
         self._centre_brushes: dict[int, QtGui.QBrush] = {}
+        self.apply_style(self.canvas_style())
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        return [self.plot_widget]
+
+    def _restyle(self, style: Style) -> None:
+        muted = style.theme.colour
+        self.points.set_palette(style.colours)
+        self.points.set_scale(style.marker_scale)
+        self.segments_item.setPen(pg.mkPen(muted("muted", 200), width=style.width(1.5)))
+        self.trails_item.setPen(pg.mkPen(muted("muted", 150), width=style.width(1.0)))
+        self._centre_brushes.clear()
+        self._draw_centres()
+        self._draw_marker()
 
     # ---- points -----------------------------------------------------------------------------
 
@@ -98,23 +110,30 @@ class ScatterCanvas(QtWidgets.QWidget):
         """Centres (k, 2) as outlined diamonds in their cluster colours; trails (steps, k, 2)."""
         if centres is None or len(centres) == 0:
             self._centres = None
-            self.centres_item.setData([], [])
         else:
-            c = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
-            self._centres = c
-            self.centres_item.setData(
-                x=c[:, 0],
-                y=c[:, 1],
-                symbol="d",
-                size=self._centre_size,
-                pen=pg.mkPen(_OUTLINE, width=2),
-                brush=[self._centre_brush(i) for i in range(len(c))],
-            )
+            self._centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
+        self._draw_centres()
         self._set_trails(trails)
+
+    def _draw_centres(self) -> None:
+        c = self._centres
+        if c is None:
+            self.centres_item.setData([], [])
+            return
+        style = self.canvas_style()
+        self.centres_item.setData(
+            x=c[:, 0],
+            y=c[:, 1],
+            symbol="d",
+            size=style.marker(self._centre_size),
+            pen=pg.mkPen(style.theme.foreground, width=style.width(2.0)),
+            brush=[self._centre_brush(i) for i in range(len(c))],
+        )
 
     def _centre_brush(self, i: int) -> QtGui.QBrush:
         if i not in self._centre_brushes:
-            self._centre_brushes[i] = QtGui.QBrush(cluster_colour(i))
+            palette = self.canvas_style().colours
+            self._centre_brushes[i] = QtGui.QBrush(cluster_colour(i, palette))
         return self._centre_brushes[i]
 
     def _set_trails(self, trails: np.ndarray | None) -> None:
@@ -150,16 +169,25 @@ class ScatterCanvas(QtWidgets.QWidget):
     def set_marker(self, xy: np.ndarray | None) -> None:
         """One highlighted point (e.g. the code being decoded), or None to hide it."""
         if xy is None:
+            self._marker_xy = None
+        else:
+            x, y = (float(v) for v in np.asarray(xy, dtype=np.float64).reshape(2))
+            self._marker_xy = (x, y)
+        self._draw_marker()
+
+    def _draw_marker(self) -> None:
+        if self._marker_xy is None:
             self.marker_item.setData([], [])
             return
-        x, y = (float(v) for v in np.asarray(xy, dtype=np.float64).reshape(2))
+        style = self.canvas_style()
+        x, y = self._marker_xy
         self.marker_item.setData(
             [x],
             [y],
             symbol="star",
-            size=max(18.0, 2.2 * self._centre_size),
-            pen=pg.mkPen("w", width=1.5),
-            brush=pg.mkBrush(_MARKER),
+            size=style.marker(max(18.0, 2.2 * self._centre_size)),
+            pen=pg.mkPen(style.theme.background, width=style.width(1.5)),
+            brush=pg.mkBrush(style.theme.accent),
         )
 
     # ---- axes and the rest ------------------------------------------------------------------
@@ -173,10 +201,10 @@ class ScatterCanvas(QtWidgets.QWidget):
         self.plot_item.getViewBox().setAspectLocked(locked)
 
     def set_centre_size(self, px: float) -> None:
-        """Centre marker size in pixels (presentation mode makes it larger)."""
+        """Centre marker size in pixels, before the style's marker scale."""
         self._centre_size = float(px)
         if self._centres is not None:
-            self.centres_item.setSize(self._centre_size)
+            self.centres_item.setSize(self.canvas_style().marker(self._centre_size))
 
     def auto_range(self) -> None:
         self.plot_item.enableAutoRange()

@@ -12,22 +12,28 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from widgets.canvas import Canvas
 from widgets.palette import CLUSTER_HEX
 from widgets.plot import IntegerAxis, plot_widget
+from widgets.style import Style
 
 MAX_BARS = 100
-KEPT_HEX = CLUSTER_HEX[0]
-DROPPED_HEX = "#C8C8C8"
+KEPT_HEX = CLUSTER_HEX[0]  # in the default style; the style's palette gives the colours
 CUMULATIVE_HEX = CLUSTER_HEX[1]
+LINE_WIDTH = 2.0
+SYMBOL_SIZE = 6.0
 
 
-class ScreeCanvas(QWidget):
+class ScreeCanvas(Canvas):
     """Bars of explained variance (%) with the cumulative curve on the same percent axis."""
 
+    canvas_name = "Scree plot"
     components_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, max_bars: int = MAX_BARS):
         super().__init__(parent)
+        self._kept_hex = KEPT_HEX
+        self._title: str | None = None
         self._max_bars = int(max_bars)
         self._percent = np.empty(0)
         self._cumulative = np.empty(0)
@@ -44,15 +50,9 @@ class ScreeCanvas(QWidget):
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=KEPT_HEX,
                                      name="per component")
         self._plot.addItem(self._bars)
-        self._curve = pg.PlotDataItem(
-            [], [], pen=pg.mkPen(CUMULATIVE_HEX, width=2), symbol="o", symbolSize=6,
-            symbolBrush=CUMULATIVE_HEX, symbolPen=None, name="cumulative",
-        )
+        self._curve = pg.PlotDataItem([], [], symbol="o", symbolPen=None, name="cumulative")
         self._plot.addItem(self._curve)
-        self._marker = pg.InfiniteLine(
-            angle=90, movable=True, pen=pg.mkPen("#D62728", width=2, style=Qt.PenStyle.DashLine),
-            hoverPen=pg.mkPen("#D62728", width=4),
-        )
+        self._marker = pg.InfiniteLine(angle=90, movable=True)
         self._marker.setZValue(10)
         self._marker.setVisible(False)
         self._marker.sigPositionChanged.connect(self._on_marker_moved)
@@ -63,6 +63,23 @@ class ScreeCanvas(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self._plot)
+        self.apply_style(self.canvas_style())
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        return [self._plot]
+
+    def _restyle(self, style: Style) -> None:
+        self._kept_hex = style.colours[0]
+        cumulative = style.colours[1]
+        self._curve.setPen(pg.mkPen(cumulative, width=style.width(LINE_WIDTH)))
+        self._curve.setSymbolBrush(cumulative)
+        self._curve.setSymbolSize(style.marker(SYMBOL_SIZE))
+        accent = style.theme.accent
+        self._marker.setPen(pg.mkPen(accent, width=style.width(2.0), style=Qt.PenStyle.DashLine))
+        self._marker.setHoverPen(pg.mkPen(accent, width=style.width(4.0)))
+        self._bars.setOpts(brush=self._kept_hex)  # the legend's swatch
+        self._draw_bars()
+        self._show_title(self._title)
 
     # ------------------------------------------------------------ public API
 
@@ -109,7 +126,8 @@ class ScreeCanvas(QWidget):
     def highlighted(self) -> np.ndarray:
         """Which bars are drawn as kept."""
         brushes = self._bars.opts.get("brushes") or []
-        return np.array([b.color().name().upper() == KEPT_HEX for b in brushes], dtype=bool)
+        kept = self._kept_hex.upper()
+        return np.array([b.color().name().upper() == kept for b in brushes], dtype=bool)
 
     def marker(self) -> pg.InfiniteLine:
         """The draggable line at q."""
@@ -137,20 +155,24 @@ class ScreeCanvas(QWidget):
         self._bars.setOpts(x=[], height=[], brushes=None)
         self._curve.setData([], [])
         self._marker.setVisible(False)
-        self._plot.setTitle(None)
+        self._show_title(None)
 
     # ------------------------------------------------------------ drawing
 
     def _draw_bars(self) -> None:
         m = self._percent.size
-        brushes = [pg.mkBrush(KEPT_HEX if i < self._q else DROPPED_HEX) for i in range(m)]
+        if m == 0:  # pyqtgraph fails on an empty list of pens
+            self._bars.setOpts(x=[], height=[], brushes=None)
+            return
+        kept, dropped = pg.mkBrush(self._kept_hex), pg.mkBrush(self.canvas_style().theme.dropped)
+        brushes = [kept if i < self._q else dropped for i in range(m)]
         self._bars.setOpts(x=np.arange(1, m + 1), height=self._percent, width=0.8,
                            brushes=brushes, pens=[pg.mkPen(None)] * m)
 
     def _place_marker(self) -> None:
         if self._q < 1:
             self._marker.setVisible(False)
-            self._plot.setTitle("click a bar to choose how many components to keep")
+            self._show_title("click a bar to choose how many components to keep")
             return
         self._quiet = True
         try:
@@ -159,7 +181,11 @@ class ScreeCanvas(QWidget):
             self._quiet = False
         self._marker.setVisible(True)
         total = self._cumulative[self._q - 1]
-        self._plot.setTitle(f"q = {self._q}: {total:.1f}% of the variance kept")
+        self._show_title(f"q = {self._q}: {total:.1f}% of the variance kept")
+
+    def _show_title(self, text: str | None) -> None:
+        self._title = text
+        self.set_plot_title(self._plot, text)
 
     def _on_click(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -177,7 +203,7 @@ class ScreeCanvas(QWidget):
             self._q = q
             self._draw_bars()
             total = self._cumulative[q - 1]
-            self._plot.setTitle(f"q = {q}: {total:.1f}% of the variance kept")
+            self._show_title(f"q = {q}: {total:.1f}% of the variance kept")
             self.components_chosen.emit(q)
 
     def _snap_marker(self) -> None:

@@ -1,0 +1,256 @@
+"""What every canvas shares: a Style it applies, and export to PNG, SVG and the clipboard.
+
+`Canvas` is a QWidget base class rather than a mixin: every canvas already is one QWidget
+holding its plots, export renders that widget, and a base class lets the window find the
+canvases in a view with `isinstance` and style them all the same way. A new canvas gets
+theme, presentation mode and export by subclassing it, listing its pyqtgraph views in
+`graphics_views()` and restyling its own items in `_restyle()`.
+
+Export renders the widget itself (QWidget.render), so a file shows exactly the canvas:
+axes, labels and legend included, and nothing around it. SVG goes through QtSvg's
+QSvgGenerator; pyqtgraph's own SVG exporter fails on recent Qt (pyqtgraph issue #3485).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QRegion
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+
+from widgets.style import Style
+
+AXES = ("left", "bottom", "right", "top")
+TITLE_FACTOR = 1.15  # titles are this much larger than tick labels
+
+
+class Canvas(QWidget):
+    """Base of every canvas: `apply_style`, its read-back accessors, and export."""
+
+    canvas_name = "Canvas"  # what the window calls this kind of canvas (export menu, file names)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._canvas_style = Style()
+
+    # ---- style -----------------------------------------------------------------------------
+
+    def canvas_style(self) -> Style:
+        """The style last applied (QWidget.style() is Qt's widget style, hence the name)."""
+        return self._canvas_style
+
+    def apply_style(self, style: Style) -> None:
+        """Restyle the plots (background, axes, fonts, title, legend) and then the canvas's
+        own items (pens, markers, cluster colours). Call once per change of style."""
+        self._canvas_style = style
+        for view in self.graphics_views():
+            style_view(view, style)
+        self._restyle(style)
+
+    def _restyle(self, style: Style) -> None:
+        """Subclasses: apply the style to the items they own."""
+
+    def graphics_views(self) -> list[pg.GraphicsView]:
+        """The pyqtgraph views this canvas draws in (PlotWidgets get their axes styled)."""
+        return []
+
+    def set_plot_title(self, plot: pg.PlotWidget, text: str | None) -> None:
+        """A title in the style's colour and size, with a title row tall enough for it."""
+        style = self._canvas_style
+        item = plot.getPlotItem()
+        item.setTitle(text, color=style.theme.foreground,
+                      size=f"{style.points() * TITLE_FACTOR:.1f}pt")
+        if text is not None:
+            _fit_title(item)
+
+    def font_size(self) -> float:
+        """The point size of the tick labels drawn now (read from the first plot's axis)."""
+        for view in self.graphics_views():
+            if isinstance(view, pg.PlotWidget):
+                font = view.getPlotItem().getAxis("bottom").style["tickFont"]
+                return float(font.pointSizeF()) if font is not None else 0.0
+        return 0.0
+
+    def line_widths(self) -> dict[str, float]:
+        """Pen widths of the lines drawn now, by kind of item: read back from the items."""
+        widths: dict[str, float] = {}
+        for view in self.graphics_views():
+            for item in view.scene().items():
+                kind, width = _pen_width(item)
+                if kind is not None:
+                    widths[kind] = max(widths.get(kind, 0.0), width)
+        return widths
+
+    # ---- export ----------------------------------------------------------------------------
+
+    def render_image(self, scale: float | None = None, width: int | None = None,
+                     height: int | None = None) -> QImage:
+        """The canvas as an image: `scale` times its size on screen, or `width` or `height`
+        pixels (the other side keeps the aspect). Drawn at that resolution, not enlarged."""
+        size = self._export_size()
+        factor = _factor(size, scale, width, height)
+        w = width if width is not None else round(size.width() * factor)
+        h = height if height is not None else round(size.height() * factor)
+        image = QImage(max(w, 1), max(h, 1), QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(factor)
+        image.fill(QColor(self._canvas_style.theme.background))
+        painter = QPainter(image)
+        try:
+            painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                                   | QPainter.RenderHint.TextAntialiasing
+                                   | QPainter.RenderHint.SmoothPixmapTransform)
+            self._render_into(painter)
+        finally:
+            painter.end()
+        return image
+
+    def export_png(self, path: str, scale: float | None = None, width: int | None = None,
+                   height: int | None = None) -> QImage:
+        """Write the canvas as a PNG at the chosen resolution; returns the image written."""
+        image = self.render_image(scale, width, height)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        return image
+
+    def export_svg(self, path: str) -> None:
+        """Write the canvas as SVG: lines and text as vectors, large scatters as an image."""
+        size = self._export_size()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRect(QPoint(0, 0), size))
+        generator.setTitle(self.canvas_name)
+        generator.setDescription("Unsupervised Explorer")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not write {path}")
+        try:
+            painter.fillRect(QRect(QPoint(0, 0), size), QColor(self._canvas_style.theme.background))
+            self._render_into(painter)
+        finally:
+            painter.end()
+
+    def copy_to_clipboard(self, scale: float | None = None) -> QImage:
+        """Put the canvas on the clipboard as an image (at `scale`, default the screen's)."""
+        image = self.render_image(scale)
+        QGuiApplication.clipboard().setImage(image)
+        return image
+
+    def _export_size(self) -> QSize:
+        """The size drawn: the canvas's size on screen, or its size hint if never laid out."""
+        if self.size().isEmpty():
+            self.resize(self.size().expandedTo(self.sizeHint()))
+        return self.size()
+
+    def _render_into(self, painter: QPainter) -> None:
+        """Draw the widget and its children through the painter, with no item caches: a cached
+        axis would go into an SVG as a bitmap, and at another scale as an enlarged one."""
+        self._settle()
+        with self._uncached():
+            self.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+
+    def _settle(self) -> None:
+        """Lay the plots out for what they draw now. An axis learns how wide its tick labels
+        are only when it paints them, and asks for room then: after a change of font that
+        has not reached the screen yet, paint once aside and let the layouts follow."""
+        scratch = QImage(self._export_size(), QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(scratch)
+        try:
+            self.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+        finally:
+            painter.end()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    @contextlib.contextmanager
+    def _uncached(self) -> Iterator[None]:
+        """Export mode for pyqtgraph's items (symbols as vectors, no hover buttons) and no
+        caches, restored afterwards."""
+        views = [(view, view.cacheMode()) for view in self.graphics_views()]
+        items = [(item, item.cacheMode()) for view, _ in views for item in view.scene().items()]
+        for view, _ in views:
+            view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        for item, _ in items:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            if isinstance(item, pg.GraphicsItem):
+                item.setExportMode(True, {"antialias": True})
+        try:
+            yield
+        finally:
+            for item, mode in items:
+                if isinstance(item, pg.GraphicsItem):
+                    item.setExportMode(False)
+                item.setCacheMode(mode)
+            for view, mode in views:
+                view.setCacheMode(mode)
+
+
+def style_view(view: pg.GraphicsView, style: Style) -> None:
+    """Background of a pyqtgraph view; for a plot also its axes, title and legend."""
+    theme = style.theme
+    view.setBackground(theme.background)
+    if not isinstance(view, pg.PlotWidget):
+        return
+    item = view.getPlotItem()
+    font = style.font()
+    for name in AXES:
+        axis = item.getAxis(name)
+        axis.setTickFont(font)
+        axis.setPen(pg.mkPen(theme.axis, width=style.width(1.0)))
+        axis.setTextPen(pg.mkPen(theme.foreground))
+        # setLabel keeps the text and takes the style; the pens above set only the colour.
+        axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix,
+                      color=theme.foreground, **{"font-size": f"{style.points():.1f}pt"})
+    title = item.titleLabel
+    title.setAttr("color", theme.foreground)
+    title.setAttr("size", f"{style.points() * TITLE_FACTOR:.1f}pt")
+    if title.isVisible():
+        title.setText(title.text)
+        _fit_title(item)
+    legend = item.legend
+    if legend is not None:
+        legend.setLabelTextColor(theme.foreground)
+        legend.setLabelTextSize(f"{style.points():.1f}pt")
+        legend.setBrush(pg.mkBrush(QColor(theme.legend)))
+        legend.setPen(pg.mkPen(theme.axis))
+        for sample, label in legend.items:
+            label.setText(label.text)
+            sample.update()
+        legend.updateSize()
+
+
+def _fit_title(item: pg.PlotItem) -> None:
+    """A title row as tall as the title's font (pyqtgraph fixes it at 30 pixels)."""
+    label = item.titleLabel
+    height = max(30, int(label.item.boundingRect().height()) + 4)
+    label.setMaximumHeight(height)
+    item.layout.setRowFixedHeight(0, height)
+
+
+def _factor(size: QSize, scale: float | None, width: int | None, height: int | None) -> float:
+    """Pixels per canvas pixel for the requested resolution; at most one way to ask."""
+    asked = [v is not None for v in (scale, width, height)]
+    if sum(asked) > 1:
+        raise ValueError("give a scale, a width or a height, not more than one")
+    if width is not None:
+        return max(int(width), 1) / max(size.width(), 1)
+    if height is not None:
+        return max(int(height), 1) / max(size.height(), 1)
+    factor = 1.0 if scale is None else float(scale)
+    if not factor > 0:
+        raise ValueError(f"scale must be positive, not {scale}")
+    return factor
+
+
+def _pen_width(item) -> tuple[str | None, float]:
+    """(kind, width) of a line-drawing pyqtgraph item; (None, 0) for anything else."""
+    if isinstance(item, pg.AxisItem):
+        return "axis", item.pen().widthF()
+    if isinstance(item, pg.InfiniteLine):
+        return "marker line", item.pen.widthF()
+    if isinstance(item, pg.PlotCurveItem):
+        return "curve", item.opts["pen"].widthF()
+    return None, 0.0
