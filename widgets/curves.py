@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.canvas import Canvas
 from widgets.palette import palette_hex
-from widgets.plot import plot_widget
+from widgets.plot import IntegerAxis, plot_widget
 from widgets.style import Style
 
 # Distinct on white, colour-blind friendly first (Okabe and Ito), then Tableau's.
@@ -27,7 +27,7 @@ class CurveCanvas(Canvas):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = plot_widget()
+        self.plot_widget = plot_widget(axisItems={"bottom": IntegerAxis("bottom")})  # steps
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)

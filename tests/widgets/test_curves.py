@@ -84,3 +84,10 @@ def test_nan_values_leave_gaps_without_error(canvas):
     canvas.set_curves({"a": np.array([1.0, np.nan, 3.0])})
     canvas.grab()
     assert canvas.curve_names() == ["a"]
+
+
+def test_step_axis_ticks_only_whole_numbers(canvas):
+    canvas.set_curves({"a": np.linspace(10, 1, 4)})
+    axis = canvas.plot_widget.getPlotItem().getAxis("bottom")
+    ticks = [v for _, values in axis.tickValues(0, 3, 500) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks)
