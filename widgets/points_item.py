@@ -285,8 +285,11 @@ class PointsItem(pg.GraphicsObject):
         painter.restore()
 
     def _raster_image(self, tr: QtGui.QTransform, target: QtCore.QRect, dpr: float) -> QtGui.QImage:
-        """The points' image for this mapping, remade only when the points or the view changed:
-        a repaint for another item (the centres, the cells) reuses it."""
+        """The points' image for this mapping, remade only when the points or the view changed.
+
+        The item's device cache already spares repaints for other items; this one also serves
+        a paint after Qt dropped that pixmap (its cache is 10 MB) and exports, which paint
+        with caches off."""
         key = (self._version, tr.m11(), tr.m12(), tr.m21(), tr.m22(), tr.dx(), tr.dy(),
                target.x(), target.y(), target.width(), target.height(), dpr)
         if self._image is None or self._image[0] != key:
