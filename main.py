@@ -4,6 +4,7 @@
     python main.py --dataset moons --algorithm agglomerative
     python main.py --screenshot out.png [--dataset NAME] [--algorithm ID] [--run]
     python main.py --presentation [--theme dark|light|system]   for a projector
+    python main.py --open FILE [--screenshot out.png]   a data file or a saved session
     python main.py --selftest                      run every method headless; non-zero on failure
 """
 
@@ -19,15 +20,35 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--dataset", default="blobs", help="a built-in set, a generator or a file path")
     p.add_argument("--algorithm", default="kmeans", help="an algorithm id, e.g. kmeans, pca, vae")
     p.add_argument("--run", action="store_true", help="run the method at once")
+    p.add_argument("--open", metavar="FILE",
+                   help="open a data file, or a session file (which runs its method again)")
     p.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG")
     p.add_argument("--size", default="1400x880", help="window size for --screenshot (WxH)")
     p.add_argument("--presentation", action="store_true",
                    help="start in presentation mode (large text, thick lines, panels folded)")
-    p.add_argument("--theme", choices=("system", "light", "dark"), default="system",
-                   help="colour theme (default: follow the system)")
+    p.add_argument("--theme", choices=("system", "light", "dark"), default=None,
+                   help="colour theme (default: the one last chosen, else follow the system)")
     p.add_argument("--selftest", action="store_true", help="run every method headless and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     return p.parse_args(argv)
+
+
+def open_session(app, window, path: str, wait: bool) -> bool:
+    """Open a session; with `wait` (for --screenshot), until its run has ended."""
+    outcome = []
+    window.session.restored.connect(outcome.append)
+    if not window.session.open(path):
+        print(f"unsupervised-explorer: {window.session.last_error}", file=sys.stderr)
+        return False
+    if wait:
+        from ui.screenshot import wait_until
+
+        wait_until(app, lambda: bool(outcome), timeout_s=600)
+        if outcome != ["done"]:
+            print(f"unsupervised-explorer: the session's run ended as {outcome or 'timeout'}: "
+                  f"{window.session.last_error or window.run_bar.message.text()}",
+                  file=sys.stderr)
+    return True
 
 
 def main(argv=None) -> int:
@@ -55,20 +76,29 @@ def main(argv=None) -> int:
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Unsupervised Explorer")
     app.setApplicationName("Unsupervised Explorer")
     from PySide6.QtGui import QIcon
 
     from ui.resources import resource_path
 
     app.setWindowIcon(QIcon(str(resource_path("icon", "icon.png"))))
-    window = MainWindow(dataset=args.dataset, algorithm=args.algorithm, theme=args.theme,
-                        presentation=args.presentation)
+    from engine.session import is_session_file
+
+    session_file = args.open if args.open and is_session_file(args.open) else None
+    dataset = None if session_file else (args.open or args.dataset)
+    window = MainWindow(dataset=dataset, algorithm=args.algorithm, theme=args.theme,
+                        presentation=args.presentation, remember=not args.screenshot)
+    if session_file and not open_session(app, window, session_file, bool(args.screenshot)):
+        return 1
     if args.screenshot:
         from ui.screenshot import take_screenshot
 
         w, h = (int(v) for v in args.size.lower().split("x"))
-        return take_screenshot(app, window, args.screenshot, run=args.run, size=(w, h))
+        return take_screenshot(app, window, args.screenshot, run=args.run and not session_file,
+                               size=(w, h))
     window.show()
+    window.recovery.offer()  # a recovery file left by a crash: offer it back
     if args.run:
         from PySide6.QtCore import QTimer
 

@@ -51,6 +51,7 @@ class DatasetPanel(QWidget):
     dataset_cleared = Signal()  # no data set now (an empty drawing): nothing to run on
     view_changed = Signal(object)
     load_failed = Signal(str)
+    file_loaded = Signal(str)  # the path of a file that has just loaded: a recent file
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -236,6 +237,8 @@ class DatasetPanel(QWidget):
         self._fill_preview(dataset)
         self._fill_view_chooser(dataset)
         self.dataset_changed.emit(dataset)
+        if self._file is not None:
+            self.file_loaded.emit(self._file)
         self._load_if_stale()
 
     def _on_failed(self, message: str) -> None:

@@ -93,6 +93,10 @@ class Exporter(QObject):
     # ---- the menu
     def add_menu(self, file_menu: QMenu) -> QMenu:
         menu = file_menu.addMenu("&Export")
+        # The canvas in focus (else the main one) in one key; never disabled, so the key
+        # works whatever the menu last showed: with no canvas it says so in the status bar.
+        self.png_action = menu.addAction("This canvas as PNG…", QKeySequence("Ctrl+E"),
+                                         lambda: self._run(self.ask_canvas_png))
         self._png_menu = menu.addMenu("Canvas as &PNG…")
         self._svg_menu = menu.addMenu("Canvas as &SVG…")
         self._copy_action = menu.addAction("&Copy canvas", QKeySequence("Ctrl+Shift+C"),

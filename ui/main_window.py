@@ -21,15 +21,23 @@ from engine import __version__
 from engine.data import Dataset
 from engine.projection import Projection
 from engine.protocol import Algorithm, Snapshot
+from engine.session import is_session_file
 from ui.about import APP_NAME, about_html
 from ui.algorithm_panel import AlgorithmPanel
 from ui.appearance import Appearance
 from ui.dataset_panel import DatasetPanel
 from ui.draw_panel import DrawPanel
+from ui.explain_panel import ExplainPanel
 from ui.export import Exporter
 from ui.gc_guard import collect_on_main_thread
+from ui.preferences import Preferences
 from ui.presentation import PresentationControls
+from ui.recent_menu import RecentMenu
+from ui.recovery import Recovery
 from ui.run_bar import RunBar
+from ui.selection import SelectionControls
+from ui.session import SessionManager
+from ui.shortcuts import show_shortcuts
 from ui.views import VIEWS, DataFrame2D, DataView, View
 from ui.worker import RunController
 from widgets.style import Style
@@ -45,10 +53,14 @@ class MainWindow(QMainWindow):
     run_ended = Signal(str)  # "done", "cancelled" or "failed": for tests and --screenshot
 
     def __init__(self, dataset: str | None = DEFAULT_DATASET,
-                 algorithm: str = DEFAULT_ALGORITHM, theme: str = "system",
-                 presentation: bool = False):
+                 algorithm: str = DEFAULT_ALGORITHM, theme: str | None = None,
+                 presentation: bool = False, remember: bool = False):
+        """`theme` None: the remembered one (or the system's). `remember`: read and write the
+        user's settings (main.py, except for --screenshot; tests leave them alone)."""
         super().__init__()
         collect_on_main_thread()
+        self.preferences = Preferences(self, persistent=remember)
+        theme = theme or self.preferences.theme_mode()
         self.appearance = Appearance(theme, self)  # first: widgets made below take its theme
         self.setWindowTitle(f"Unsupervised Explorer {__version__}")
         self.resize(1400, 880)
@@ -58,6 +70,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DatasetPanel()
         self.method_panel = AlgorithmPanel()
         self.run_bar = RunBar()
+        self.explain = ExplainPanel()
         self.controller.set_rate(self.run_bar.rate())
         self.data_view = DataView()
         self.views: dict[type[Snapshot], View] = {}
@@ -65,10 +78,15 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.data_view)
         self._build_layout()
         self.export = Exporter(self)
+        self.selection = SelectionControls(self)
         self.presentation = PresentationControls(self, self.appearance, self.left_panel)
+        self.session = SessionManager(self)
+        self.recovery = Recovery(self)
         self._connect()
         self.appearance.style_changed.connect(self._apply_style)
         self._apply_style(self.appearance.style())
+        self.preferences.restore_window()
+        self.preferences.watch()
         if presentation:
             self.presentation.set_presentation(True)
         self.method_panel.select(algorithm)
@@ -100,10 +118,12 @@ class MainWindow(QMainWindow):
         centre.addWidget(self.stack)
         centre.setStretchFactor(1, 1)
         centre.setSizes([360, 1040])
+        self.splitter = centre  # its sizes are remembered
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(centre, 1)
+        layout.addWidget(self.explain)
         layout.addWidget(self.run_bar)
         self.setCentralWidget(body)
 
@@ -113,11 +133,13 @@ class MainWindow(QMainWindow):
         dp.dataset_cleared.connect(self._on_no_dataset)
         dp.view_changed.connect(self._on_view_mode)
         dp.load_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        dp.file_loaded.connect(self.preferences.add_recent_file)
         mp.algorithm_changed.connect(self._on_algorithm)
         mp.params_changed.connect(self._validate)
         rb.run_clicked.connect(self.run)
         rb.pause_toggled.connect(rc.pause)
         rb.step_clicked.connect(self.step)
+        rb.back_clicked.connect(self.back)
         rb.cancel_clicked.connect(rc.cancel)
         rb.speed_changed.connect(rc.set_rate)
         rb.scrubbed.connect(self._on_scrub)
@@ -134,18 +156,50 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction("&Open data file…", QKeySequence.StandardKey.Open,
                             self.data_panel.open_button.click)
+        self.session.add_menu(file_menu)
+        self.recent_menu = RecentMenu(self.preferences, self.data_panel.load_path,
+                                      self.open_recent_session, self)
+        self.recent_menu.add_to(file_menu)
         self.export.add_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.presentation.add_menu(bar)
         self.presentation.add_toolbar()
         self.draw_panel.add_menu(bar)
+        self.selection.add_menu(bar)
+        self.selection.add_toolbar()
         run_menu = bar.addMenu("&Run")
         run_menu.addAction("&Run", QKeySequence("Ctrl+R"), self.run)
-        run_menu.addAction("&Step", QKeySequence("Ctrl+T"), self.step)
-        run_menu.addAction("&Cancel", QKeySequence("Escape"), self.controller.cancel)
+        run_menu.addAction("&Pause", QKeySequence("Ctrl+P"), self.toggle_pause)
+        self.step_action = run_menu.addAction("&Step", self.step)
+        self.step_action.setShortcuts([QKeySequence("Ctrl+T"), QKeySequence("Alt+Right")])
+        self.back_action = run_menu.addAction("&Back", self.back)
+        self.back_action.setShortcuts([QKeySequence("Ctrl+Shift+T"), QKeySequence("Alt+Left")])
+        run_menu.addAction("&Cancel", QKeySequence("Escape"), self.cancel_or_clear)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", lambda: show_shortcuts(self))
         help_menu.addAction(f"&About {APP_NAME}", self.show_about)
+
+    def cancel_or_clear(self) -> None:
+        """Esc: cancel the run if one is going, else clear the selection."""
+        if self.controller.is_running():
+            self.controller.cancel()
+        else:
+            self.selection.model.clear()
+
+    def toggle_pause(self) -> None:
+        """Pause a playing run, or play a paused one on (the run bar's Pause, from a key)."""
+        if self.controller.is_running():
+            self.controller.pause(not self.controller.is_paused())
+
+    def open_recent_session(self, path: str) -> None:
+        """Open a session file through the window's session commands, where they exist."""
+        session = getattr(self, "session", None)
+        opener = getattr(session, "open_path", None) or getattr(session, "open", None)
+        if opener is None:
+            self.statusBar().showMessage(f"Cannot open sessions here: {path}", 8000)
+        else:
+            opener(path)
 
     def show_about(self) -> QMessageBox:
         """The version and the libraries with their licences (non-modal, so tests can read it)."""
@@ -182,13 +236,14 @@ class MainWindow(QMainWindow):
         for view in (self.data_view, *self.views.values()):
             view.apply_style(style)
         self.run_bar.setFont(style.font() if style.presentation else self.font())
+        self.explain.apply_style(style)
 
     # ---- data set and view
     def _on_dataset(self, dataset: Dataset) -> None:
         self.controller.cancel()
         self._make_frame(dataset, self.data_panel.view_mode())
         self.stack.setCurrentWidget(self.data_view)
-        self.run_bar.set_history_length(0)
+        self._forget_steps()
         self._validate()
 
     def _on_no_dataset(self) -> None:
@@ -196,7 +251,7 @@ class MainWindow(QMainWindow):
         self.controller.cancel()
         self.frame = None
         self.stack.setCurrentWidget(self.data_view)
-        self.run_bar.set_history_length(0)
+        self._forget_steps()
         self._validate()
 
     def _on_view_mode(self, mode) -> None:
@@ -220,7 +275,7 @@ class MainWindow(QMainWindow):
         if self.controller.is_running():
             self.controller.cancel()
         self.stack.setCurrentWidget(self.data_view)
-        self.run_bar.set_history_length(0)
+        self._forget_steps()
         self._validate()
         # Build the method's canvases now, once the click is handled, not when Run is pressed.
         QTimer.singleShot(0, self._prepare_view)
@@ -262,7 +317,7 @@ class MainWindow(QMainWindow):
         self.run_bar.set_running(True)
         self.run_bar.message.setToolTip("")
         self.statusBar().clearMessage()
-        self.run_bar.set_history_length(0)
+        self._forget_steps("Waiting for the first step…")
         self.run_bar.set_message(f"Running {algorithm.name}…")
         loading = [LIBRARY_NAMES.get(m, m) for m in algorithm.libraries if m not in sys.modules]
         if loading:  # a first import takes seconds: say so, and paint it before it starts
@@ -273,8 +328,39 @@ class MainWindow(QMainWindow):
         return True
 
     def step(self) -> None:
-        if self.controller.is_running() or self.run(paused=True):
+        """Forward one step: through the recorded history first, and only at its newest step
+        ask the run for one more (starting a run, paused, if none is going)."""
+        rb = self.run_bar
+        if rb.history_length() and not rb.at_newest():
+            self._pause_playing()
+            rb.show_step(rb.shown() + 1)
+        elif self.controller.is_running() or self.run(paused=True):
             self.controller.step()
+
+    def back(self) -> None:
+        """Show the recorded step before the one on show, pausing a playing run."""
+        rb = self.run_bar
+        if rb.history_length() and rb.shown() > 0:
+            self._pause_playing()
+            rb.show_step(rb.shown() - 1)
+
+    def _pause_playing(self) -> None:
+        if self.controller.is_running() and not self.controller.is_paused():
+            self.controller.pause(True)
+
+    def _forget_steps(self, text: str | None = None) -> None:
+        """The timeline and the explanation no longer show a run's steps."""
+        self.run_bar.set_history_length(0)
+        if text is None:
+            self.explain.clear()
+        else:
+            self.explain.clear(text)
+
+    def _explain(self, i: int) -> None:
+        history = self.controller.history
+        if 0 <= i < len(history):
+            last = not self.controller.is_running() and i == len(history) - 1
+            self.explain.show_step(i, len(history), history[i].message, last)
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         """Draw the newest step, unless the user has scrubbed the timeline back."""
@@ -282,24 +368,26 @@ class MainWindow(QMainWindow):
         self.run_bar.set_history_length(len(self.controller.history))
         if following:
             self.current_view().show_snapshot(snapshot)
-            if snapshot.message:
-                self.run_bar.set_message(snapshot.message)
+        self._explain(self.run_bar.shown())
 
     def _on_scrub(self, i: int) -> None:
         history = self.controller.history
         view = self.current_view()
         if 0 <= i < len(history) and view is not self.data_view:
-            snapshot = history[i]
-            view.show_snapshot(snapshot)
-            self.run_bar.set_message(snapshot.message)
+            view.show_snapshot(history[i])
+            self._explain(i)
 
     def _on_finished(self, outcome: str) -> None:
         self.run_bar.set_running(False)
         self._validate()
+        n = len(self.controller.history)
         if outcome == "cancelled":
             self.run_bar.set_message("Cancelled.")
         else:
-            self.run_bar.set_progress(1.0, "")
+            steps = "1 step" if n == 1 else f"{n} steps"
+            self.run_bar.set_progress(1.0, f"Done: {steps}.")
+        if self.run_bar.history_length():
+            self._explain(self.run_bar.shown())  # the newest step is now the last
         self.run_ended.emit(outcome)
 
     def _on_failed(self, message: str, details: str) -> None:
@@ -320,12 +408,17 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event):
         urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
-            self.data_panel.load_path(urls[0].toLocalFile())
+            path = urls[0].toLocalFile()
+            if is_session_file(path):
+                self.session.open(path)
+            else:
+                self.data_panel.load_path(path)
             event.acceptProposedAction()
 
     def closeEvent(self, event):
         """Hide at once, then wait for the threads: each reaches a cancel check when its
         current call (an import, a library routine) returns."""
+        self.preferences.save_window()
         self.hide()
         self.data_panel.shutdown()
         self.controller.shutdown(timeout_ms=None)

@@ -25,6 +25,25 @@ from engine.params import Bool, Choice, Float, Int, Param
 from ui.slider_scale import SliderScale
 
 
+def range_text(spec: Param) -> str:
+    """What values a parameter takes, in words, with its default."""
+    if isinstance(spec, Int):
+        return f"A whole number between {spec.low} and {spec.high} (default {spec.default})."
+    if isinstance(spec, Float):
+        scale = ", on a log scale" if spec.log else ""
+        return f"A number between {spec.low:g} and {spec.high:g}{scale} (default {spec.default:g})."
+    if isinstance(spec, Choice):
+        return f"One of: {', '.join(spec.options)} (default {spec.default})."
+    if isinstance(spec, Bool):
+        return f"On or off (default {'on' if spec.default else 'off'})."
+    return ""
+
+
+def tooltip(spec: Param) -> str:
+    """The parameter's meaning, then its range: what a hovering user needs to choose it."""
+    return "\n".join(t for t in (spec.help, range_text(spec)) if t)
+
+
 def _editor(spec: Param) -> QWidget:
     if isinstance(spec, Int):
         w = QSpinBox()
@@ -48,7 +67,7 @@ def _editor(spec: Param) -> QWidget:
         w.setChecked(bool(spec.default))
     else:
         raise TypeError(f"no editor for {type(spec).__name__}")
-    w.setToolTip(spec.help)
+    w.setToolTip(tooltip(spec))
     w.setObjectName(spec.name)
     return w
 
@@ -87,7 +106,8 @@ class SliderRow(QWidget):
         self.scale = SliderScale(spec)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName(f"{spec.name}-slider")
-        self.slider.setToolTip(spec.help)
+        self.slider.setToolTip(tooltip(spec) + (" The slider moves on a log scale."
+                                                if self.scale.log else ""))
         self.slider.setAccessibleName(spec.title)
         self.slider.setRange(0, self.scale.maximum)
         self.slider.setPageStep(max(1, self.scale.maximum // 20))

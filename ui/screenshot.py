@@ -35,7 +35,7 @@ def take_screenshot(app: QApplication, window: MainWindow, path: str, run: bool 
     if run:
         outcome = []
         window.run_ended.connect(outcome.append)
-        window.run_bar.speed.setCurrentIndex(window.run_bar.speed.count() - 1)
+        window.run_bar.set_fastest()
         if not window.run():
             print(f"screenshot: cannot run: {window.method_panel.problem.text()}", flush=True)
             return 1

@@ -6,6 +6,12 @@ canvases in a view with `isinstance` and style them all the same way. A new canv
 theme, presentation mode and export by subclassing it, listing its pyqtgraph views in
 `graphics_views()` and restyling its own items in `_restyle()`.
 
+Linked selection lives here too. A canvas of data points calls `enable_selection` once per
+scatter and gets the lasso and rectangle tools, the drawing of the selection and the menu
+commands; a canvas that shows points another way (dendrogram leaves) overrides
+`_show_highlight`. Every canvas emits `selection_made` and takes `set_highlight`, so the
+window links them all without knowing what they draw.
+
 Export renders the widget itself (QWidget.render), so a file shows exactly the canvas:
 axes, labels and legend included, and nothing around it. SVG goes through QtSvg's
 QSvgGenerator; pyqtgraph's own SVG exporter fails on recent Qt (pyqtgraph issue #3485).
@@ -16,12 +22,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QRegion
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Signal
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
+from engine.selection import as_rows
+from widgets.points_item import PointsItem
+from widgets.selection import PAN, SelectionTool
 from widgets.style import Style
 
 AXES = ("left", "bottom", "right", "top")
@@ -32,10 +42,16 @@ class Canvas(QWidget):
     """Base of every canvas: `apply_style`, its read-back accessors, and export."""
 
     canvas_name = "Canvas"  # what the window calls this kind of canvas (export menu, file names)
+    # A gesture on the canvas chose these data rows (empty: clear); True when Ctrl added them.
+    selection_made = Signal(object, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._canvas_style = Style()
+        self._selectors: list[SelectionTool] = []
+        self._selection_mode = PAN
+        self._selection_actions: list[QAction] = []
+        self._highlight = np.empty(0, np.int64)
 
     # ---- style -----------------------------------------------------------------------------
 
@@ -50,6 +66,8 @@ class Canvas(QWidget):
         for view in self.graphics_views():
             style_view(view, style)
         self._restyle(style)
+        for tool in self._selectors:
+            tool.restyle(style)
 
     def _restyle(self, style: Style) -> None:
         """Subclasses: apply the style to the items they own."""
@@ -84,6 +102,55 @@ class Canvas(QWidget):
                 if kind is not None:
                     widths[kind] = max(widths.get(kind, 0.0), width)
         return widths
+
+    # ---- linked selection -----------------------------------------------------------------
+
+    def enable_selection(self, plot_item: pg.PlotItem, points: PointsItem) -> SelectionTool:
+        """Subclasses: let the user select the points of this scatter (once per scatter)."""
+        tool = SelectionTool(plot_item, points, self)
+        tool.selected.connect(self.selection_made)
+        tool.set_mode(self._selection_mode)
+        tool.restyle(self._canvas_style)
+        tool.set_highlight(self._highlight)
+        tool.set_menu_actions(self._selection_actions)
+        self._selectors.append(tool)
+        return tool
+
+    def selection_tools(self) -> list[SelectionTool]:
+        """One per scatter that can be selected on; none for other canvases."""
+        return list(self._selectors)
+
+    def set_selection_mode(self, mode: str) -> None:
+        """PAN, LASSO or RECTANGLE (widgets.selection) on every scatter of the canvas."""
+        for tool in self._selectors:
+            tool.set_mode(mode)
+        self._selection_mode = mode
+
+    def set_selection_actions(self, actions: list[QAction]) -> None:
+        """The host's selection commands, offered in the scatters' context menus."""
+        self._selection_actions = list(actions)
+        for tool in self._selectors:
+            tool.set_menu_actions(self._selection_actions)
+
+    def set_highlight(self, rows) -> None:
+        """Show these data rows as selected, wherever this canvas draws them."""
+        self._highlight = as_rows(rows)
+        for tool in self._selectors:
+            tool.set_highlight(self._highlight)
+        self._show_highlight(self._highlight)
+
+    def highlighted(self) -> np.ndarray:
+        """The data rows this canvas draws as selected now (read back from its items)."""
+        parts = [tool.highlighted() for tool in self._selectors]
+        parts.append(self._highlighted_rows())
+        return as_rows(np.concatenate(parts))
+
+    def _show_highlight(self, rows: np.ndarray) -> None:
+        """Subclasses that draw data points other than as a scatter: show these as selected."""
+
+    def _highlighted_rows(self) -> np.ndarray:
+        """Subclasses overriding `_show_highlight`: the rows they draw as selected."""
+        return np.empty(0, np.int64)
 
     # ---- export ----------------------------------------------------------------------------
 

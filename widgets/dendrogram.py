@@ -5,6 +5,9 @@ leaves cost a few items, not 60,000. The layout is computed once per linkage mat
 a growth frame only changes how many of its rows are drawn. Big trees are truncated
 to their top merges (like scipy's `truncate_mode="lastp"`); while the hidden merges
 are still happening, each leaf shows a stub that rises as its cluster forms.
+
+A selection made on another canvas rings the leaves that hold selected points; a click on a
+leaf's mark selects the points under it (Ctrl adds).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -27,6 +30,7 @@ CUT_HEX = "#D62728"  # the cut line in the light theme (the style's accent colou
 MAX_TICK_LABELS = 200  # more labels than this at once: none, only coloured marks
 LINK_WIDTH = 1.5
 MARK_SIZE = 8.0
+RING_FACTOR = 2.0  # a selected leaf's ring is this much wider than its mark
 HEIGHT_LABEL = "merge height (distance)"
 
 
@@ -65,6 +69,12 @@ class DendrogramCanvas(Canvas):
         self._marks_for: tuple | None = None
         self._brushes: dict[int, object] = {}
         self._plot.addItem(self._marks)
+        self._rings = pg.ScatterPlotItem(pen=None, brush=None, symbol="o")
+        self._rings.setZValue(-1)  # under the coloured marks: a ring around each
+        self._plot.addItem(self._rings)
+        self._point_leaf: np.ndarray | None = None  # the leaf each point is under
+        self._ringed = np.empty(0, np.intp)  # the leaves ringed now
+        self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._line = pg.InfiniteLine(angle=0, movable=True)
         self._line.setZValue(10)
         self._line_label = pg.InfLineLabel(self._line, "", position=0.95,
@@ -96,6 +106,9 @@ class DendrogramCanvas(Canvas):
         self._line_label.setColor(accent)
         self._line_label.setFont(style.font())
         self._marks.setSize(style.marker(MARK_SIZE))
+        self._rings.setSize(style.marker(MARK_SIZE * RING_FACTOR))
+        self._rings.setPen(pg.mkPen(style.theme.foreground, width=style.width(2.0)))
+        self._rings.setBrush(pg.mkBrush(style.theme.colour("foreground", 60)))
         for key, curve in self._curves.items():
             curve.setPen(self._pen(key))
         self._marks_for = None  # leaf marks take the new colours at the next redraw
@@ -184,6 +197,8 @@ class DendrogramCanvas(Canvas):
             curve.setData([], [])
         self._marks.setData([], [])
         self._marks_for = None
+        self._point_leaf = None
+        self._show_highlight(self._highlight)
         self._line.setVisible(False)
         self._tick_stride = 0
         self._plot.getAxis("bottom").setTicks(None)
@@ -207,6 +222,58 @@ class DendrogramCanvas(Canvas):
         self._plot.setLabel("bottom", "cluster (size)" if lay.truncated else "point")
         self._tick_stride = 0
         self._update_ticks()
+        self._point_leaf = _point_leaves(z, lay)
+        self._show_highlight(self._highlight)
+
+    # ------------------------------------------------------------ selection
+
+    def ringed_leaves(self) -> np.ndarray:
+        """The leaves (0 .. n_leaves-1, left to right) ringed as holding selected points."""
+        return self._ringed.copy()
+
+    def leaf_rows(self, leaf: int) -> np.ndarray:
+        """The data rows under a leaf."""
+        if self._point_leaf is None:
+            return np.empty(0, np.int64)
+        return np.flatnonzero(self._point_leaf == leaf)
+
+    def _show_highlight(self, rows: np.ndarray) -> None:
+        lay, leaf_of = self._layout, self._point_leaf
+        if lay is None or leaf_of is None:
+            self._ringed = np.empty(0, np.intp)
+        else:
+            rows = rows[rows < len(leaf_of)]
+            self._ringed = np.unique(leaf_of[rows])
+        if self._ringed.size:
+            self._rings.setData(lay.leaf_x[self._ringed], np.zeros(self._ringed.size))
+        else:
+            self._rings.setData([], [])
+
+    def _highlighted_rows(self) -> np.ndarray:
+        if self._point_leaf is None or not self._ringed.size:
+            return np.empty(0, np.int64)
+        rows = self._highlight[self._highlight < len(self._point_leaf)]
+        return rows[np.isin(self._point_leaf[rows], self._ringed)]
+
+    def _on_click(self, ev) -> None:
+        """A left click on a leaf's mark selects the points under that leaf."""
+        lay = self._layout
+        # Not ev.isAccepted(): the marks' ScatterPlotItem accepts clicks on itself.
+        if ev.button() != Qt.MouseButton.LeftButton or lay is None:
+            return
+        box = self._plot.getViewBox()
+        if not box.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        where = box.mapSceneToView(ev.scenePos())
+        leaf = int(np.clip(round(where.x()), 0, lay.n_leaves - 1))
+        mark = box.mapViewToScene(QPointF(float(lay.leaf_x[leaf]), 0.0))
+        reach = self.canvas_style().marker(MARK_SIZE * RING_FACTOR) / 2
+        if (abs(mark.x() - ev.scenePos().x()) > reach
+                or abs(mark.y() - ev.scenePos().y()) > reach):
+            return
+        ev.accept()
+        add = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        self.selection_made.emit(self.leaf_rows(leaf), add)
 
     def _fit_height(self) -> None:
         """Scale y to the merges done so far, so early merges are not flat against the axis."""
@@ -346,3 +413,18 @@ class DendrogramCanvas(Canvas):
         """Settle the line at the middle of the gap that gives the chosen k."""
         if not self._quiet and self._linkage is not None:
             self._place_line()
+
+
+def _point_leaves(z: np.ndarray, lay: DendrogramLayout) -> np.ndarray:
+    """For each point, the leaf (left-to-right index) it sits under: itself when it is a
+    leaf, else the truncated leaf that hides the merge that took it in."""
+    n = lay.n_points
+    position = np.full(2 * n - 1, -1, np.intp)
+    position[lay.leaf_order] = np.arange(lay.n_leaves)
+    out = position[:n].copy()
+    hidden = lay.merge_leaf >= 0
+    for side in (0, 1):
+        child = z[:, side].astype(np.intp)
+        taken = hidden & (child < n)
+        out[child[taken]] = lay.merge_leaf[taken]
+    return out

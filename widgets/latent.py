@@ -112,6 +112,7 @@ class LatentCanvas(Canvas):
         self._target.sigPositionChanged.connect(self._on_target_moved)
         self._pad.addItem(self._target)
         self._pad.scene().sigMouseClicked.connect(self._on_pad_click)
+        self.enable_selection(self._pad.getPlotItem(), self._scatter)
 
         self._x_dim, self._y_dim = QComboBox(), QComboBox()
         self._x_dim.currentIndexChanged.connect(self._on_dims_changed)
@@ -367,7 +368,7 @@ class LatentCanvas(Canvas):
         x, y = self._pad_xy(self._codes[self._shown])
         labels = (np.zeros(len(x), dtype=np.intp) if self._labels is None
                   else self._labels[self._shown])
-        self._scatter.set_data(np.column_stack([x, y]), labels)
+        self._scatter.set_data(np.column_stack([x, y]), labels, rows=self._shown)
 
     def _fit_pad(self) -> None:
         """Frame the codes shown on the pad, with a little room around them."""
@@ -481,7 +482,8 @@ class LatentCanvas(Canvas):
         self._refresh_interpolation()
 
     def _on_pad_click(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or self._codes.size == 0:
+        if (event.button() != Qt.MouseButton.LeftButton or self._codes.size == 0
+                or event.isAccepted()):  # taken by an item: a selection's click, the crosshair
             return
         box = self._pad.getPlotItem().getViewBox()
         if not box.sceneBoundingRect().contains(event.scenePos()):

@@ -48,7 +48,12 @@ class _Group:
 
 
 class PointsItem(pg.GraphicsObject):
-    """Points of one scatter, coloured by integer label (-1: grey), drawn per colour group."""
+    """Points of one scatter, coloured by integer label (-1: grey), drawn per colour group.
+
+    Each point remembers the data row it stands for (`point_rows`), so a selection made on
+    the screen names rows of the data set even when some rows are not drawn."""
+
+    changed = QtCore.Signal()  # the points, their labels or their size changed
 
     # Qt strokes wide round points as paths (about ten times slower than square ones), so
     # round antialiased markers only for small sets; above raster_above, a numpy-built image.
@@ -60,6 +65,7 @@ class PointsItem(pg.GraphicsObject):
         # Repaints caused by other items (a crosshair, the centres) blit the last picture.
         self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._xy = np.empty((0, 2))
+        self._rows: np.ndarray | None = None  # data row of each point; None: 0..n-1
         self._labels = np.empty(0, dtype=np.int64)
         self._groups: list[_Group] = []
         self._counts: dict[int, int] = {}
@@ -77,16 +83,25 @@ class PointsItem(pg.GraphicsObject):
 
     # ---- data ----------------------------------------------------------------------------
 
-    def set_data(self, xy: np.ndarray, labels: np.ndarray | None = None) -> None:
-        """Replace the points (and their labels); rebuilds the cached colour groups."""
+    def set_data(self, xy: np.ndarray, labels: np.ndarray | None = None,
+                 rows: np.ndarray | None = None) -> None:
+        """Replace the points (and their labels); rebuilds the cached colour groups.
+
+        `rows` gives the data row each point stands for (default: point i is row i)."""
         # A copy: the image path reads the points at every paint, after the caller moved on.
         xy = np.array(xy, dtype=np.float64, copy=True).reshape(-1, 2)
         labels = self._check_labels(labels, len(xy))
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+            if len(rows) != len(xy):
+                raise ValueError(f"{len(rows)} rows for {len(xy)} points")
         if not np.isfinite(xy).all():
             finite = np.isfinite(xy).all(axis=1)
+            rows = np.flatnonzero(finite) if rows is None else rows[finite]
             xy, labels = xy[finite], labels[finite]
         self.prepareGeometryChange()
         self._xy = xy
+        self._rows = rows
         if len(xy):
             # Column by column: a reduction over axis 0 of an (n, 2) array is ten times slower.
             x, y = xy[:, 0], xy[:, 1]
@@ -116,6 +131,7 @@ class PointsItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.update()
+        self.changed.emit()
 
     def set_scale(self, scale: float) -> None:
         """Multiply the marker size (explicit or automatic) by scale."""
@@ -149,6 +165,10 @@ class PointsItem(pg.GraphicsObject):
 
     def point_count(self) -> int:
         return len(self._xy)
+
+    def point_rows(self) -> np.ndarray:
+        """The data row of each point drawn."""
+        return np.arange(len(self._xy)) if self._rows is None else self._rows
 
     def points_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The points drawn (non-finite rows dropped) and their labels."""
@@ -196,6 +216,7 @@ class PointsItem(pg.GraphicsObject):
             ]
         self._make_pens()
         self.update()
+        self.changed.emit()
 
     def _lut(self, size: int) -> np.ndarray:
         """ARGB colour per label code (label - lowest label), for the image path."""
@@ -264,8 +285,14 @@ class PointsItem(pg.GraphicsObject):
         painter.setRenderHint(
             QtGui.QPainter.RenderHint.Antialiasing, len(self._xy) <= self.round_below
         )
+        # A cosmetic pen's width counts device pixels: on a 2x screen, twice as many.
+        dpr = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
         for group in self._groups:
-            painter.setPen(self._pens[group.key])
+            pen = self._pens[group.key]
+            if dpr != 1.0:
+                pen = QtGui.QPen(pen)
+                pen.setWidthF(pen.widthF() * dpr)
+            painter.setPen(pen)
             painter.drawPoints(group.mapped(tr))
         painter.restore()
 

@@ -52,6 +52,7 @@ class ScatterCanvas(Canvas):
         self._centres: np.ndarray | None = None
         self._marker_xy: tuple[float, float] | None = None
         self._centre_brushes: dict[int, QtGui.QBrush] = {}
+        self.selection = self.enable_selection(self.plot_item, self.points)
         self.apply_style(self.canvas_style())
 
     def graphics_views(self) -> list[pg.GraphicsView]:

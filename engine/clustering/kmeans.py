@@ -255,7 +255,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
             message = (f"assignment 1: each of the {n} points joins its nearest centre; "
                        f"J = {J_assign:.4g}")
         else:
-            message = (f"assignment {it}: {changed} points changed cluster; "
+            message = (f"assignment {it}: {_points(changed)} changed cluster; "
                        f"{_change('J', J_prev, J_assign)}")
         yield snapshot("assign", labels, old, J_assign, message, changed=changed)
         if cancelled():
@@ -282,9 +282,13 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
     labels = _frozen(work.copy())
     changed = int(np.count_nonzero(labels != previous))
     yield snapshot("assign", labels, old, J_final,
-                   f"stopped after {max_iter} iterations; last assignment: {changed} points "
-                   f"changed cluster; {_change('J', J_prev, J_final)}",
+                   f"stopped after {max_iter} iterations; last assignment: "
+                   f"{_points(changed)} changed cluster; {_change('J', J_prev, J_final)}",
                    changed=changed, converged=changed == 0)
+
+
+def _points(n: int) -> str:
+    return "1 point" if n == 1 else f"{n} points"
 
 
 def _change(name: str, before: float, after: float) -> str:

@@ -130,7 +130,7 @@ class Generator:
 
 def _n(default: int, low: int = 10) -> Int:
     return Int(name="n_samples", label="points", default=default, low=low, high=1_000_000,
-               help="How many points to generate.")
+               help="How many points to generate; more points make slower runs.")
 
 
 def _noise(default: float) -> Float:
@@ -139,7 +139,7 @@ def _noise(default: float) -> Float:
 
 
 _CENTERS = Int(name="n_centers", label="clusters", default=3, low=1, high=12,
-               help="How many clusters.")
+               help="How many Gaussian clusters the points are drawn from.")
 _BANDS = Int(name="bands", label="colour bands", default=6, low=2, high=12,
              help="Position along the sheet is cut into this many coloured bands.")
 
@@ -147,9 +147,12 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("blobs", "Blobs",
               (_n(300), _CENTERS,
                Int(name="n_features", label="dimensions", default=2, low=1, high=50,
-                   help="Dimension of the space the clusters live in."),
+                   help="Dimension of the space the clusters live in; above 2 the "
+                        "window draws them through a 2-D view."),
                Float(name="cluster_std", label="spread", default=1.0, low=0.1, high=5.0,
-                     decimals=2, help="Standard deviation of every cluster."),
+                     decimals=2,
+                     help="Standard deviation of every cluster: larger spreads make "
+                          "clusters overlap."),
                seed_param()),
               blobs, "Round Gaussian clusters with centres drawn at random in a box."),
     Generator("aniso", "Anisotropic blobs", (_n(300), _CENTERS, seed_param()),
@@ -161,7 +164,8 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("circles", "Circles",
               (_n(300), _noise(0.05),
                Float(name="factor", label="inner radius", default=0.5, low=0.05, high=0.95,
-                     decimals=2, help="Radius of the inner circle, the outer one being 1."),
+                     decimals=2, help="Radius of the inner circle, the outer one being 1: "
+                                      "near 1 the two circles almost touch."),
                seed_param()),
               circles, "A small circle inside a large one.", ("outer", "inner")),
     Generator("swiss_roll", "Swiss roll", (_n(1000, 50), _noise(0.0), _BANDS, seed_param()),

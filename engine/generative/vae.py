@@ -98,9 +98,25 @@ def negative_elbo_terms(torch, x, logits_or_mean, mu, log_var, likelihood: str, 
     return recon, kl
 
 
-def epoch_message(epoch: int, n_epochs: int, elbo: float, recon: float, kl: float) -> str:
-    return (f"epoch {epoch} of {n_epochs}: ELBO {elbo:.1f} "
-            f"(reconstruction {recon:.1f}, KL {kl:.1f})")
+def epoch_message(epoch: int, n_epochs: int, elbo: float, recon: float, kl: float, *,
+                  previous: float | None = None, n_points: int = 0, batch_size: int = 0) -> str:
+    """What one epoch did: its gradient steps, and how the ELBO moved (per point)."""
+    parts = [f"epoch {epoch} of {n_epochs}"]
+    if n_points and batch_size:
+        steps = -(-n_points // batch_size)
+        noun = "gradient step" if steps == 1 else "gradient steps"
+        parts.append(f": {steps} {noun} over the {n_points:,} points; ")
+    else:
+        parts.append(": ")
+    before, after = (None if previous is None else f"{previous:.1f}"), f"{elbo:.1f}"
+    if before is None:
+        parts.append(f"ELBO {after}")
+    elif before == after:
+        parts.append(f"ELBO stayed at {after}")
+    else:
+        parts.append(f"ELBO {'rose' if elbo > previous else 'fell'} from {before} to {after}")
+    parts.append(f" (reconstruction {recon:.1f}, KL {kl:.1f})")
+    return "".join(parts)
 
 
 @register
@@ -120,7 +136,8 @@ class VAE(Algorithm):
         Int(name="epochs", default=60, low=1, high=1000,
             help="Passes over the data; 60 suits a set of digits' size."),
         Int(name="batch_size", label="batch size", default=128, low=8, high=1024,
-            help="Points per gradient step."),
+            help="Points per gradient step: smaller batches take more, noisier steps "
+                 "per epoch."),
         Float(name="learning_rate", label="learning rate", default=2e-3, low=1e-4, high=1e-1,
               log=True, decimals=4, help="Step size of the Adam optimiser."),
         seed_param(),
@@ -151,7 +168,9 @@ class VAE(Algorithm):
             codes = trainer.codes(ctx)
             if codes is None:
                 return
-            message = epoch_message(epoch, n_epochs, elbo[-1], recon[-1], kl[-1])
+            message = epoch_message(epoch, n_epochs, elbo[-1], recon[-1], kl[-1],
+                                    previous=elbo[-2] if epoch > 1 else None,
+                                    n_points=dataset.n, batch_size=params["batch_size"])
             ctx.progress(epoch / n_epochs, message)
             yield LatentModel(
                 step=epoch - 1,

@@ -4,7 +4,6 @@ import pytest
 
 from engine import datasets
 from ui.main_window import MainWindow
-from ui.run_bar import SPEEDS
 
 
 def load(qtbot, window, dataset):
@@ -28,7 +27,7 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
-    w.run_bar.speed.setCurrentIndex(len(SPEEDS) - 1)  # as fast as it goes
+    w.run_bar.set_fastest()
     load(qtbot, w, datasets.load("blobs", n_samples=60, seed=1))
     yield w
     w.close()

@@ -125,7 +125,8 @@ def test_no_results_before_a_run(window, tmp_path):
 def test_command_line_flags():
     args = parse_args(["--presentation", "--theme", "dark", "--screenshot", "x.png"])
     assert args.presentation and args.theme == "dark" and args.screenshot == "x.png"
-    assert parse_args([]).theme == "system" and not parse_args([]).presentation
+    # no --theme: None, so that the window takes the remembered theme (else the system's)
+    assert parse_args([]).theme is None and not parse_args([]).presentation
 
 
 def test_window_at_200_percent_scaling(tmp_path):

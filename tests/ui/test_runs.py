@@ -8,7 +8,6 @@ from engine import datasets, registry
 from engine.protocol import Algorithm, Partition
 from tests.ui.conftest import load, run_and_wait
 from ui.main_window import MainWindow
-from ui.run_bar import SPEEDS
 from ui.worker import RunController
 
 
@@ -98,7 +97,7 @@ def test_closing_during_a_run_ends_cleanly(qtbot):
     w = MainWindow(dataset=None)
     qtbot.addWidget(w)
     w.show()
-    w.run_bar.speed.setCurrentIndex(len(SPEEDS) - 1)
+    w.run_bar.set_fastest()
     load(qtbot, w, datasets.load("digits"))
     w.method_panel.select("vae")
     w.method_panel.set_values({"epochs": 500})
@@ -126,14 +125,14 @@ def test_a_scrubbed_timeline_is_not_overwritten_by_new_steps(qtbot, window, monk
     endless = _Endless()
     endless.params = registry.get("kmeans").params
     monkeypatch.setattr(window.method_panel, "algorithm", endless)
-    window.run_bar.speed.setCurrentIndex(3)  # 30 steps a second
+    window.run_bar.set_rate(30.0)
     assert window.run()
     qtbot.waitUntil(lambda: len(window.controller.history) >= 5, timeout=5000)
     window.run_bar.timeline.setValue(1)
-    shown = window.run_bar.message.text()
+    shown = window.explain.message()
     qtbot.waitUntil(lambda: len(window.controller.history) >= 12, timeout=5000)
     qtbot.wait(100)
-    assert window.run_bar.message.text() == shown == window.controller.history[1].message
+    assert window.explain.message() == shown == window.controller.history[1].message
     window.controller.cancel()
 
 

@@ -47,7 +47,7 @@ def test_scrubbing_the_timeline_shows_an_earlier_step(qtbot, window):
     assert n >= 3 and window.run_bar.timeline.maximum() == n - 1
     window.run_bar.timeline.setValue(0)
     first = window.controller.history[0]
-    assert window.run_bar.message.text() == first.message
+    assert window.explain.message() == first.message
 
 
 def test_agglomerative_dendrogram_and_cut(qtbot, window):

@@ -1,0 +1,171 @@
+"""Session files: a round trip keeps everything; every bad file names what is wrong and where."""
+
+import json
+
+import numpy as np
+import pytest
+
+from engine import datasets, session
+from engine.data import Dataset
+from engine.session import (
+    BuiltinData,
+    FileData,
+    GeneratedData,
+    InlineData,
+    ModelRef,
+    Session,
+    SessionError,
+    ViewSettings,
+)
+
+
+def _session(data, **kw) -> Session:
+    return Session(data, "kmeans", {"n_clusters": 4, "seed": 7}, **kw)
+
+
+def test_round_trip_keeps_method_params_view_and_data():
+    s = _session(GeneratedData("moons", {"n_samples": 50, "noise": 0.1, "seed": 3}),
+                 view=ViewSettings((1, 0), timeline=4, cut_k=3, components=2), ran=True,
+                 model=ModelRef("x.model.pt", "ab"))
+    back = session.from_json(session.to_json(s))
+    assert back == s
+    assert back.view.mode == (1, 0)
+
+
+def test_inline_data_comes_back_exactly():
+    X = np.array([[0.1, 1 / 3], [2.5, -7.0], [1e-9, 4.0]])
+    ds = Dataset(name="drawing", X=X, y=[0, 3, 3], feature_names=("x", "y"),
+                 target_names=tuple("abcd"), source="drawn")
+    back = session.from_json(session.to_json(_session(InlineData(ds)))).data.load()
+    np.testing.assert_array_equal(back.X, X)
+    np.testing.assert_array_equal(back.y, [0, 3, 3])
+    assert (back.source, back.target_names, back.name) == ("drawn", tuple("abcd"), "drawing")
+
+
+def test_data_spec_names_generated_builtin_file_and_drawn(tmp_path):
+    gen = datasets.load("blobs", n_samples=30, seed=2)
+    assert session.data_spec(gen) == GeneratedData("blobs", dict(gen.options))
+    iris_like = Dataset(name="Iris", X=np.ones((2, 2)), source="built-in")
+    assert session.data_spec(iris_like) == BuiltinData("iris")
+    path = tmp_path / "d.csv"
+    path.write_text("a,b\n1,2\n3,4\n")
+    spec = session.data_spec(datasets.load_file(path, label_column=None))
+    assert spec == FileData(str(path), session.sha256_file(path), None)
+    drawn = Dataset(name="drawing", X=np.zeros((1, 2)), source="drawn")
+    assert isinstance(session.data_spec(drawn), InlineData)
+
+
+def test_a_changed_data_file_is_caught_by_its_checksum(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,b\n1,2\n3,4\n")
+    spec = FileData(str(path), session.sha256_file(path))
+    spec.check()
+    path.write_text("a,b\n1,2\n3,5\n")
+    with pytest.raises(SessionError) as err:
+        spec.check()
+    assert err.value.field == "dataset.sha256" and "changed" in err.value.message
+
+
+def test_a_moved_data_file_is_found_beside_the_session(tmp_path):
+    (tmp_path / "d.csv").write_text("a,b\n1,2\n3,4\n")
+    spec = FileData("/nowhere/d.csv", session.sha256_file(tmp_path / "d.csv"), None)
+    spec.check(tmp_path)
+    assert spec.load(tmp_path).n == 2
+
+
+def _bad(d) -> SessionError:
+    with pytest.raises(SessionError) as err:
+        session.from_json(json.dumps(d))
+    return err.value
+
+
+def _good() -> dict:
+    return session.to_json(_session(BuiltinData("iris")))
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    (lambda d: d.pop("format"), "format", "not an Unsupervised Explorer session"),
+    (lambda d: d.update(version=2), "version", "newer version"),
+    (lambda d: d.update(version="1"), "version", "whole number"),
+    (lambda d: d["method"].update(id="nope"), "method.id", "no algorithm"),
+    (lambda d: d["method"]["params"].update(n_clusters=0), "method.params.n_clusters",
+     "between"),
+    (lambda d: d["method"]["params"].update(colour=1), "method.params.colour",
+     "not a parameter"),
+    (lambda d: d["dataset"].update(kind="tape"), "dataset.kind", "unknown kind"),
+    (lambda d: d["dataset"].update(name="irises"), "dataset.name", "no built-in"),
+    (lambda d: d.pop("dataset"), "dataset", "missing"),
+    (lambda d: d["view"].update(mode="tsne"), "view.mode", "pca"),
+    (lambda d: d["view"].update(cut_k=-1), "view.cut_k", "whole number"),
+    (lambda d: d.update(ran="yes"), "ran", "true or false"),
+])
+def test_bad_fields_are_named(change, field, words):
+    d = json.loads(_good())
+    change(d)
+    err = _bad(d)
+    assert err.field == field and words in err.message, str(err)
+
+
+def test_bad_generator_options_and_inline_data_are_named():
+    d = json.loads(session.to_json(_session(GeneratedData("blobs", {"n_samples": 5}))))
+    d["dataset"]["options"]["n_samples"] = -3
+    assert _bad(d).field == "dataset.options.n_samples"
+    ds = Dataset(name="drawing", X=np.zeros((2, 2)), source="drawn")
+    d = json.loads(session.to_json(_session(InlineData(ds))))
+    d["dataset"]["X"] = [[0, 1], [2, "three"]]
+    assert _bad(d).field == "dataset.X"
+    d["dataset"]["X"] = [[0, 1], [2, 3]]
+    d["dataset"]["y"] = [0]
+    err = _bad(d)
+    assert err.field == "dataset.X" and "1 labels for 2 rows" in err.message
+
+
+def test_foreign_and_corrupt_files_name_the_file(tmp_path):
+    foreign = tmp_path / "package.json"
+    foreign.write_text('{"name": "left-pad", "version": "1.3.0"}')
+    with pytest.raises(SessionError, match=r"^package\.json: format: this is not an Unsup"):
+        session.read(foreign)
+    corrupt = tmp_path / "s.uesession.json"
+    corrupt.write_text(_good()[:40])
+    bad_json = r"^s\.uesession\.json: not valid JSON: .*\(line \d+, column \d+\)"
+    with pytest.raises(SessionError, match=bad_json):
+        session.read(corrupt)
+    binary = tmp_path / "b.ues"
+    binary.write_bytes(b"\x89PNG\xff\xfe")
+    with pytest.raises(SessionError, match="not text"):
+        session.read(binary)
+
+
+def test_write_is_atomic_and_is_session_file_sniffs(tmp_path):
+    s = _session(BuiltinData("wine"))
+    path = tmp_path / "odd-name.json"
+    session.write(s, path)
+    assert session.read(path) == s
+    assert session.is_session_file(path)
+    assert session.is_session_file(tmp_path / "anything.uesession.json")
+    data = tmp_path / "d.csv"
+    data.write_text("a,b\n1,2\n")
+    assert not session.is_session_file(data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "odd-name.json"]  # no temp
+    assert session.model_path(tmp_path / "a.uesession.json").name == "a.model.pt"
+
+
+def test_vae_model_restores_its_final_snapshot_without_training(tmp_path):
+    from engine.protocol import RunContext
+
+    ds = datasets.load("moons", n_samples=40, seed=0)
+    vae = session.registry.get("vae")
+    params = vae.resolve(ds, {"epochs": 2, "hidden": 8, "batch_size": 16})
+    final = list(vae.run(ds, params, RunContext(seed=0)))[-1]
+    path = tmp_path / "m.model.pt"
+    digest = session.save_model(final, path)
+    back = session.load_model(path, digest, ds)
+    np.testing.assert_array_equal(back.codes, final.codes)
+    np.testing.assert_array_equal(back.elbo, final.elbo)
+    z = np.array([[0.3, -1.0]])
+    np.testing.assert_allclose(back.decode(z), final.decode(z))
+    assert (back.epoch, back.n_epochs, back.image_shape) == (2, 2, None)
+    with pytest.raises(SessionError, match="changed"):
+        session.load_model(path, "0" * 64, ds)
+    with pytest.raises(SessionError, match="trained on 40 points"):
+        session.load_model(path, digest, datasets.load("moons", n_samples=41, seed=0))
