@@ -138,6 +138,15 @@ def test_presentation_raises_fonts_line_widths_and_markers(canvas):
     assert canvas.font_size() == font and canvas.line_widths() == widths
 
 
+def test_lines_keep_their_look_on_a_high_dpi_screen(canvas):
+    """Cosmetic pens count device pixels, so at 200 % scaling every line needs twice as many."""
+    canvas.apply_style(Style(pixel_ratio=1.0))
+    widths = canvas.line_widths()
+    canvas.apply_style(Style(pixel_ratio=2.0))
+    assert canvas.line_widths() == {kind: 2 * width for kind, width in widths.items()}
+    canvas.apply_style(Style())
+
+
 def test_markers_grow_and_points_take_the_palette(qtbot):
     canvas = _scatter()
     qtbot.addWidget(canvas)
