@@ -1,40 +1,59 @@
 """Never lose work: the current session, a drawing inline, goes to a recovery file every minute.
 
-The file lives in the application's data folder (QStandardPaths.AppDataLocation) and is
-written only when something changed, through a temporary file and os.replace. A clean close
-removes it; a file found at start-up means the program did not close properly, and `offer`
-asks, without blocking, whether to bring that session back. Until the question is answered
-the file is neither overwritten nor removed.
+Each window writes its own file in the application's data folder (QStandardPaths
+.AppDataLocation, `recovery/`), only when something changed, through a temporary file and
+os.replace, and holds a lock file beside it while it lives. A clean close removes both. A
+file whose lock nobody holds was left by a program that did not close properly: `offer` asks,
+without blocking, whether to bring it back. Files of windows still open (in this program or
+another copy of it) are never offered nor touched.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from engine import session as sessions
 from engine.session import SessionError
 
 INTERVAL_MS = 60_000
-FILE_NAME = "recovery" + sessions.SUFFIX
 QUESTION = "Unsupervised Explorer did not close properly. Restore your last session?"
+_numbers = itertools.count(1)  # several windows in one process each get their own file
 
 
-def recovery_path() -> Path:
+def recovery_folder() -> Path:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder) / FILE_NAME
+    return Path(folder) / "recovery"
+
+
+def _lock_for(path: Path) -> QLockFile:
+    """The lock beside a recovery file; held by the live window that writes the file."""
+    lock = QLockFile(str(path.with_name(path.name.removesuffix(sessions.SUFFIX) + ".lock")))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, however young
+    return lock
 
 
 class Recovery(QObject):
-    """Writes `window.session.capture()` to `path` every `interval_ms` when it changed."""
+    """Writes `window.session.capture()` to this window's own file every `interval_ms` when it
+    changed; `folder` is where all recovery files live (tests use their own)."""
 
-    def __init__(self, window, interval_ms: int = INTERVAL_MS, path: str | Path | None = None):
+    def __init__(self, window, interval_ms: int = INTERVAL_MS, folder: str | Path | None = None):
         super().__init__(window)
         self.window = window
-        self.path = Path(path) if path is not None else recovery_path()
+        self.folder = Path(folder) if folder is not None else recovery_folder()
+        self.path = self.folder / f"session-{os.getpid()}-{next(_numbers)}{sessions.SUFFIX}"
+        self.lock = _lock_for(self.path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.lock.tryLock(0)
+        except OSError:
+            pass  # an unwritable folder: save_now says so when it first tries to write
         self.box: QMessageBox | None = None  # the question, while it waits for an answer
+        self._offered: tuple[Path, QLockFile] | None = None  # the file asked about, claimed
         self._dirty = False
         self._written: str | None = None
         self.timer = QTimer(self)
@@ -53,7 +72,7 @@ class Recovery(QObject):
 
     def save_now(self) -> bool:
         """Write the session if it changed since the last write; True if written."""
-        if not self._dirty or self.box is not None:
+        if not self._dirty:
             return False
         session = self.window.session.capture()
         if session is None:
@@ -63,7 +82,7 @@ class Recovery(QObject):
         if text == self._written:
             return False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
             sessions.write_text(self.path, text)
         except OSError as exc:
             self.window.statusBar().showMessage(f"Could not write the recovery file "
@@ -78,36 +97,62 @@ class Recovery(QObject):
         return False
 
     def closed_cleanly(self) -> None:
-        """No crash to recover from: stop, and remove the file unless a question about it
-        is still open."""
+        """No crash to recover from: stop, remove this window's file and let go of its lock.
+        A file still being asked about stays for the next start."""
         self.timer.stop()
-        if self.box is None:
-            self.path.unlink(missing_ok=True)
+        self.path.unlink(missing_ok=True)
+        self.lock.unlock()
+        if self._offered is not None:
+            self._offered[1].unlock()
 
     # ---- after a crash
+    def left_behind(self) -> list[Path]:
+        """Recovery files whose window is gone without closing (no live lock), newest first."""
+        found = []
+        for path in self.folder.glob("*" + sessions.SUFFIX):
+            lock = _lock_for(path)
+            if path != self.path and lock.tryLock(0):
+                lock.unlock()
+                found.append(path)
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
     def offer(self) -> QMessageBox | None:
-        """If a recovery file is there, ask whether to restore it (Restore / Discard)."""
-        if not self.path.is_file() or self.box is not None:
+        """If a crash left a recovery file, ask whether to restore the newest (Restore /
+        Discard); older ones wait for the next start."""
+        if self.box is not None:
             return None
-        try:
-            session = sessions.read(self.path)
-        except SessionError as exc:
-            self.window.statusBar().showMessage(f"The recovery file could not be read and was "
-                                                f"removed: {exc}", 15000)
-            self.path.unlink(missing_ok=True)
-            return None
+        for path in self.left_behind():
+            claim = _lock_for(path)
+            if not claim.tryLock(0):
+                continue  # another copy starting at the same moment took it
+            try:
+                session = sessions.read(path)
+            except SessionError as exc:
+                self.window.statusBar().showMessage(
+                    f"A recovery file could not be read and was removed: {exc}", 15000)
+                path.unlink(missing_ok=True)
+                claim.unlock()
+                continue
+            self._offered = (path, claim)
+            return self._ask(session, path.name)
+        return None
+
+    def _ask(self, session, where: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, "Restore the last session?", QUESTION,
                           QMessageBox.StandardButton.NoButton, self.window)
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.buttonClicked.connect(lambda button: self._answer(button is restore, session))
+        box.buttonClicked.connect(lambda b: self._answer(b is restore, session, where))
         self.box = box
         box.open()
         return box
 
-    def _answer(self, restore: bool, session) -> None:
+    def _answer(self, restore: bool, session, where: str) -> None:
         self.box.deleteLater()
         self.box = None
-        self.path.unlink(missing_ok=True)
+        path, claim = self._offered
+        self._offered = None
+        path.unlink(missing_ok=True)
+        claim.unlock()
         if restore:
-            self.window.session.restore(session, None, FILE_NAME)
+            self.window.session.restore(session, None, where)
