@@ -200,22 +200,55 @@ class DatasetPanel(QWidget):
         label = LABEL_CHOICES[self.label_column.currentIndex()][1]
         self.loader.request(partial(datasets.files.load_file, path, label_column=label))
 
+    def show_source(self, name: str, options: dict | None = None) -> None:
+        """Name a built-in set or generator, with its options, as the source of the data set
+        shown, without loading anything (a session brought the data set)."""
+        index = self.source.findData(name)
+        if index < 0:
+            return
+        self.source.blockSignals(True)
+        self.source.setCurrentIndex(index)
+        self.source.blockSignals(False)
+        gen = datasets.GENERATORS.get(name)
+        self.options.blockSignals(True)
+        self.options.set_specs(gen.params if gen else ())
+        self.options.set_values(options or {})
+        self.options.blockSignals(False)
+
+    def _name_source(self, text: str) -> None:
+        """The data set shown came from a file or was made here: the source box says so
+        instead of naming the last built-in set, and that set's options go away. Choosing
+        an entry in the box loads it as usual."""
+        self.source.blockSignals(True)
+        self.source.setPlaceholderText(text)
+        self.source.setCurrentIndex(-1)
+        self.source.blockSignals(False)
+        self.options.blockSignals(True)
+        self.options.set_specs(())
+        self.options.blockSignals(False)
+
     def _forget_option_changes(self) -> None:
         """A new request supersedes option changes not yet loaded."""
         self._regenerate.stop()
         self._stale = False
 
-    def set_dataset(self, dataset: Dataset | None) -> None:
-        """Show a data set made elsewhere (a drawing) as if it had loaded; None: no data set."""
+    def set_dataset(self, dataset: Dataset | None, file: str | None = None) -> None:
+        """Show a data set made elsewhere (a drawing, a selection, a session's) as if it had
+        loaded, `file` the file it was read from; None: no data set. A load still under way
+        is dropped, so it cannot replace this one when it lands."""
         self._forget_option_changes()
-        self._pending_file = None
+        self.loader.drop_pending()
+        self._pending_file = file
         if dataset is not None:
             self._on_loaded(dataset)
+            if file is None:
+                self._name_source(dataset.name)
             return
         self.dataset = self._file = None
         self.error.setText("")
         self.label_column.setVisible(False)
         self.status.setText("No data set yet.")
+        self._name_source("No data set")
         self.view_box.setVisible(False)
         self.preview.clear()
         self.preview.setRowCount(0)
@@ -236,6 +269,8 @@ class DatasetPanel(QWidget):
         self.status.setText(dataset.summary())
         self._fill_preview(dataset)
         self._fill_view_chooser(dataset)
+        if self._file is not None:
+            self._name_source(f"File: {Path(self._file).name}")
         self.dataset_changed.emit(dataset)
         if self._file is not None:
             self.file_loaded.emit(self._file)

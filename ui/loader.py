@@ -52,6 +52,12 @@ class DatasetLoader(QObject):
         self.busy.emit(True)
         thread.start()
 
+    def drop_pending(self) -> None:
+        """A data set arrived another way (a drawing, a session): the load under way, if any,
+        finishes unheard."""
+        self._request += 1
+        self.busy.emit(False)
+
     def is_busy(self) -> bool:
         return any(t.isRunning() for t in self._threads)
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from engine import datasets
 from engine import session as sessions
 from engine.data import Dataset
 from engine.projection import PCA
@@ -173,8 +172,10 @@ class SessionManager(QObject):
         self._pending = None
         w = self.window
         w.controller.cancel()
-        self._show_source(session)
-        w.data_panel.set_dataset(dataset)
+        data = session.data
+        w.data_panel.set_dataset(dataset, str(data.resolved(base)) if data.kind == "file" else None)
+        if data.kind in ("builtin", "generator"):
+            w.data_panel.show_source(data.name, getattr(data, "options", {}))
         self._set_view_mode(session.view.mode, dataset)
         w.method_panel.select(session.method)
         w.method_panel.set_values(session.params)
@@ -182,22 +183,6 @@ class SessionManager(QObject):
             self._finish("done")
         elif not self._put_back_model(session, base, dataset, where):
             self._run(session)
-
-    def _show_source(self, session: Session) -> None:
-        """The data panel's source box and generator options show the session's data set,
-        without loading anything (the data set is already here)."""
-        panel, data = self.window.data_panel, session.data
-        index = panel.source.findData(getattr(data, "name", None))
-        if data.kind not in ("builtin", "generator") or index < 0:
-            return
-        panel.source.blockSignals(True)
-        panel.source.setCurrentIndex(index)
-        panel.source.blockSignals(False)
-        gen = datasets.GENERATORS.get(data.name)
-        panel.options.blockSignals(True)
-        panel.options.set_specs(gen.params if gen else ())
-        panel.options.set_values(getattr(data, "options", {}))
-        panel.options.blockSignals(False)
 
     def _set_view_mode(self, mode, dataset: Dataset) -> None:
         panel = self.window.data_panel

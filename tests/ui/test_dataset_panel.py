@@ -162,3 +162,35 @@ def test_two_dimensional_data_hides_the_chooser(qtbot, window):
     load(qtbot, window, datasets.load("blobs", n_samples=40, n_features=5))
     assert panel.view_box.isVisible() and panel.view_mode() == "pca"
     assert panel.view_x.count() == 5
+
+
+def test_a_load_under_way_does_not_replace_a_data_set_made_meanwhile(qtbot, window):
+    """A drawing (or selection, or session) shown while a file still loads stays shown."""
+    panel = window.data_panel
+    release = threading.Event()
+    late = datasets.load("moons", n_samples=50)
+    panel.loader.request(lambda: release.wait(10) and late)
+    made = datasets.load("blobs", n_samples=20, seed=4)
+    panel.set_dataset(made)
+    assert window.dataset is made
+    release.set()
+    qtbot.waitUntil(lambda: not panel.loader.is_busy(), timeout=10000)
+    qtbot.wait(50)  # time for a result that got through to be delivered
+    assert window.dataset is made
+
+
+def test_the_source_box_names_where_the_data_came_from(qtbot, window, tmp_path):
+    panel = window.data_panel
+    _select(qtbot, window, "iris")
+    assert panel.source.currentText() == "Iris"
+    path = tmp_path / "points.csv"
+    path.write_text("a,b,label\n1,2,x\n3,4,y\n5,6,x\n")
+    with qtbot.waitSignal(panel.dataset_changed, timeout=30000):
+        panel.load_path(str(path))
+    assert panel.source.currentIndex() == -1
+    assert panel.source.placeholderText() == "File: points.csv"
+    made = datasets.load("blobs", n_samples=20, seed=4)
+    panel.set_dataset(made)
+    assert panel.source.placeholderText() == made.name and panel.options.values() == {}
+    _select(qtbot, window, "iris")  # choosing from the box loads as ever
+    assert window.dataset.name.lower().startswith("iris") and panel.source.currentText() == "Iris"
