@@ -5,6 +5,7 @@
     python main.py --screenshot out.png [--dataset NAME] [--algorithm ID] [--run]
     python main.py --presentation [--theme dark|light|system]   for a projector
     python main.py --open FILE [--screenshot out.png]   a data file or a saved session
+    python main.py --lesson kmeans-step-by-step    open a lesson (its file name or title)
     python main.py --selftest                      run every method headless; non-zero on failure
 """
 
@@ -22,6 +23,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--run", action="store_true", help="run the method at once")
     p.add_argument("--open", metavar="FILE",
                    help="open a data file, or a session file (which runs its method again)")
+    p.add_argument("--lesson", metavar="NAME",
+                   help="open a lesson from the Lessons menu, by file name or title")
     p.add_argument("--screenshot", metavar="PATH", help="render the window offscreen to a PNG")
     p.add_argument("--size", default="1400x880", help="window size for --screenshot (WxH)")
     p.add_argument("--presentation", action="store_true",
@@ -49,6 +52,20 @@ def open_session(app, window, path: str, wait: bool) -> bool:
                   f"{window.session.last_error or window.run_bar.message.text()}",
                   file=sys.stderr)
     return True
+
+
+def open_lesson(app, window, name: str, wait: bool) -> bool:
+    """Open a lesson; with `wait` (for --screenshot), until it is ready to step."""
+    outcome = []
+    window.session.restored.connect(outcome.append)
+    if not window.lessons.open_named(name):
+        print(f"unsupervised-explorer: {window.lessons.last_error}", file=sys.stderr)
+        return False
+    if wait:
+        from ui.screenshot import wait_until
+
+        wait_until(app, lambda: bool(outcome), timeout_s=600)
+    return outcome != ["failed"]
 
 
 def main(argv=None) -> int:
@@ -86,10 +103,12 @@ def main(argv=None) -> int:
     from engine.session import is_session_file
 
     session_file = args.open if args.open and is_session_file(args.open) else None
-    dataset = None if session_file else (args.open or args.dataset)
+    dataset = None if session_file or args.lesson else (args.open or args.dataset)
     window = MainWindow(dataset=dataset, algorithm=args.algorithm, theme=args.theme,
                         presentation=args.presentation, remember=not args.screenshot)
     if session_file and not open_session(app, window, session_file, bool(args.screenshot)):
+        return 1
+    if args.lesson and not open_lesson(app, window, args.lesson, bool(args.screenshot)):
         return 1
     if args.screenshot:
         from ui.screenshot import take_screenshot

@@ -30,6 +30,7 @@ from ui.draw_panel import DrawPanel
 from ui.explain_panel import ExplainPanel
 from ui.export import Exporter
 from ui.gc_guard import collect_on_main_thread
+from ui.lessons import LessonsMenu
 from ui.preferences import Preferences
 from ui.presentation import PresentationControls
 from ui.recent_menu import RecentMenu
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 880)
         self.setAcceptDrops(True)
         self.frame: DataFrame2D | None = None
+        self._cancel_reason = ""  # why the window itself cancelled a run, for the run bar
         self.controller = RunController(self)
         self.data_panel = DatasetPanel()
         self.method_panel = AlgorithmPanel()
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.presentation = PresentationControls(self, self.appearance, self.left_panel)
         self.session = SessionManager(self)
         self.recovery = Recovery(self)
+        self.lessons = LessonsMenu(self)
         self._connect()
         self.appearance.style_changed.connect(self._apply_style)
         self._apply_style(self.appearance.style())
@@ -135,7 +138,7 @@ class MainWindow(QMainWindow):
         dp.load_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         dp.file_loaded.connect(self.preferences.add_recent_file)
         mp.algorithm_changed.connect(self._on_algorithm)
-        mp.params_changed.connect(self._validate)
+        mp.params_changed.connect(self._on_params)
         rb.run_clicked.connect(self.run)
         rb.pause_toggled.connect(rc.pause)
         rb.step_clicked.connect(self.step)
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
         self.back_action = run_menu.addAction("&Back", self.back)
         self.back_action.setShortcuts([QKeySequence("Ctrl+Shift+T"), QKeySequence("Alt+Left")])
         run_menu.addAction("&Cancel", QKeySequence("Escape"), self.cancel_or_clear)
+        self.lessons.add_menu(bar)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&Keyboard shortcuts", lambda: show_shortcuts(self))
         help_menu.addAction(f"&About {APP_NAME}", self.show_about)
@@ -280,6 +284,14 @@ class MainWindow(QMainWindow):
         # Build the method's canvases now, once the click is handled, not when Run is pressed.
         QTimer.singleShot(0, self._prepare_view)
 
+    def _on_params(self) -> None:
+        """A run, even a paused one, is of the old parameters: it ends, and the next Run or
+        Step starts one with the new."""
+        if self.controller.is_running():
+            self._cancel_reason = "Parameters changed: Run or Step starts again with them."
+            self.controller.cancel()
+        self._validate()
+
     def _prepare_view(self) -> None:
         if self.algorithm is not None:
             view = self.view_for(self.algorithm.snapshot_type)
@@ -367,7 +379,12 @@ class MainWindow(QMainWindow):
         following = self.run_bar.following()
         self.run_bar.set_history_length(len(self.controller.history))
         if following:
-            self.current_view().show_snapshot(snapshot)
+            view = self.current_view()
+            view.staged = True  # a streaming step: side canvases paint one event later
+            try:
+                view.show_snapshot(snapshot)
+            finally:
+                view.staged = False
         self._explain(self.run_bar.shown())
 
     def _on_scrub(self, i: int) -> None:
@@ -377,20 +394,34 @@ class MainWindow(QMainWindow):
             view.show_snapshot(history[i])
             self._explain(i)
 
+    def _after_last_picture(self, then) -> bool:
+        """True if a side canvas of the view still waits to draw the run's last step: `then`
+        comes back once it has, so the picture is whole before anyone hears the run ended,
+        and no event draws every canvas at once."""
+        if self.current_view().pending():
+            QTimer.singleShot(0, then)
+            return True
+        return False
+
     def _on_finished(self, outcome: str) -> None:
+        if self._after_last_picture(lambda: self._on_finished(outcome)):
+            return
         self.run_bar.set_running(False)
         self._validate()
         n = len(self.controller.history)
         if outcome == "cancelled":
-            self.run_bar.set_message("Cancelled.")
+            self.run_bar.set_message(self._cancel_reason or "Cancelled.")
         else:
             steps = "1 step" if n == 1 else f"{n} steps"
             self.run_bar.set_progress(1.0, f"Done: {steps}.")
+        self._cancel_reason = ""
         if self.run_bar.history_length():
             self._explain(self.run_bar.shown())  # the newest step is now the last
         self.run_ended.emit(outcome)
 
     def _on_failed(self, message: str, details: str) -> None:
+        if self._after_last_picture(lambda: self._on_failed(message, details)):
+            return
         self.run_bar.set_running(False)
         self._validate()
         name = self.algorithm.name if self.algorithm else "The run"

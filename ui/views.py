@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from engine.clustering import hierarchical
@@ -45,6 +45,11 @@ class View(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.frame: DataFrame2D | None = None
+        self.staged = False  # set by the window around a streaming step: see `_later`
+        self._pending: Callable[[], None] | None = None
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.timeout.connect(self.flush)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.side = QSplitter(Qt.Orientation.Vertical)
         layout = QHBoxLayout(self)
@@ -64,6 +69,27 @@ class View(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         raise NotImplementedError
+
+    def _later(self, update: Callable[[], None]) -> None:
+        """Update the side canvases: at once, or, while a run streams, one event later, after
+        the main canvas has painted. Then no single event paints every canvas of the view
+        (each paint is a stall of its own), and a newer step replaces an update still waiting."""
+        if not self.staged:
+            self._pending = None
+            update()
+            return
+        self._pending = update
+        self._pending_timer.start(0)
+
+    def pending(self) -> bool:
+        """A side-canvas update is waiting for the next event."""
+        return self._pending is not None
+
+    def flush(self) -> None:
+        """Apply a side-canvas update still waiting (the window calls it when a run ends)."""
+        update, self._pending = self._pending, None
+        if update is not None:
+            update()
 
     def canvases(self) -> list[QWidget]:
         return [self.splitter.widget(0), *(self.side.widget(i) for i in range(self.side.count()))]
@@ -134,6 +160,9 @@ class PartitionView(View):
                 segments = voronoi_segments(centres, self.scatter.data_bounds())
         self.scatter.set_centres(centres, trails)
         self.scatter.set_segments(segments)
+        self._later(lambda: self._show_trace(snap))
+
+    def _show_trace(self, snap: Partition) -> None:
         self.curve.set_curves({snap.objective_name: snap.trace})
         self.curve.set_cursor(len(snap.trace) - 1)
 
@@ -162,8 +191,8 @@ class TreeView(View):
     def show_snapshot(self, snap: Tree) -> None:
         self._tree = snap
         self.k = min(self.k, snap.n_leaves)
-        self.dendrogram.set_tree(snap.linkage, snap.n_merges, self.k)
         self._recolour()
+        self._later(lambda: self.dendrogram.set_tree(snap.linkage, snap.n_merges, self.k))
 
     def _on_cut(self, k: int) -> None:
         self.k = k
@@ -203,13 +232,16 @@ class SpectrumView(View):
         self._snap = snap
         kept = snap.components.shape[0]
         self.q = kept if self.q is None else min(self.q, kept)
-        self.scree.set_spectrum(snap.explained_ratio)
-        self.scree.set_selected(self.q)
         scores = snap.scores
         xy = scores[:, :2] if scores.shape[1] >= 2 else np.c_[scores[:, 0], np.zeros(len(scores))]
         self.scatter.set_points(xy, self.frame.dataset.y if self.frame else None)
         self.scatter.set_axis_labels("PC1", "PC2" if scores.shape[1] >= 2 else "")
         self.images.setVisible(snap.image_shape is not None)
+        self._later(lambda: self._show_spectrum(snap))
+
+    def _show_spectrum(self, snap: Spectrum) -> None:
+        self.scree.set_spectrum(snap.explained_ratio)
+        self.scree.set_selected(self.q)
         self._draw_images()
 
     def _on_choose(self, q: int) -> None:
@@ -256,6 +288,9 @@ class LatentView(View):
         if self._pair_pending and snap.image_shape is not None:
             self.latent.set_interpolation(*_two_classes(y, len(snap.codes)))
             self._pair_pending = False
+        self._later(lambda: self._show_losses(snap))
+
+    def _show_losses(self, snap: LatentModel) -> None:
         self.curve.set_curves({"−ELBO": -snap.elbo, "reconstruction": snap.recon, "KL": snap.kl})
         self.curve.set_cursor(snap.epoch - 1)
 

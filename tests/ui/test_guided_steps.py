@@ -81,7 +81,8 @@ def test_step_after_back_walks_the_history_without_a_new_step(qtbot, stepped):
     w.step()  # now at the newest: this one asks the worker for a fourth
     qtbot.waitUntil(lambda: w.run_bar.history_length() == 4, timeout=10000)
     assert w.run_bar.shown() == 3 and w.explain.title() == "Step 4 of 4"
-    assert _shown_on_canvas(w.current_view(), history[3])
+    # a streamed step reaches the side canvases one event after the main one
+    qtbot.waitUntil(lambda: _shown_on_canvas(w.current_view(), history[3]), timeout=2000)
 
 
 def test_back_and_step_walk_a_finished_run(qtbot, window):
@@ -154,3 +155,15 @@ def test_the_strip_grows_in_presentation_mode(window):
     assert window.explain.label.font().pointSizeF() > 1.4 * size
     window.appearance.set_presentation(False)
     assert window.explain.label.font().pointSizeF() == size
+
+
+def test_changing_a_parameter_ends_a_paused_run(qtbot, stepped):
+    """The next Step must show the new parameters, not finish the old run."""
+    w = stepped
+    assert w.controller.is_running()
+    w.method_panel.set_values({"n_clusters": 2})
+    assert not w.controller.is_running()
+    assert w.run_bar.message.text().startswith("Parameters changed")
+    w.step()
+    qtbot.waitUntil(lambda: len(w.controller.history) == 1, timeout=10000)
+    assert len(w.controller.history[0].centres) == 2
