@@ -397,14 +397,18 @@ class MainWindow(QMainWindow):
     def _after_last_picture(self, then) -> bool:
         """True if a side canvas of the view still waits to draw the run's last step: `then`
         comes back once it has, so the picture is whole before anyone hears the run ended,
-        and no event draws every canvas at once."""
-        if self.current_view().pending():
-            QTimer.singleShot(0, then)
-            return True
-        return False
+        and no event draws every canvas at once. If another run has started by then, the
+        old one's end is not announced: the window belongs to the new one."""
+        if not self.current_view().pending():
+            return False
+        run_id = self.controller.run_id
+        QTimer.singleShot(0, lambda: self.controller.run_id == run_id and then())
+        return True
 
     def _on_finished(self, outcome: str) -> None:
-        if self._after_last_picture(lambda: self._on_finished(outcome)):
+        if outcome == "cancelled":
+            self.current_view().flush()  # at once: whoever cancelled may start a run next
+        elif self._after_last_picture(lambda: self._on_finished(outcome)):
             return
         self.run_bar.set_running(False)
         self._validate()

@@ -155,3 +155,22 @@ def test_closing_waits_for_a_library_call_a_cancel_dropped(qtbot):
                     timeout=30000)
     w.close()
     assert not any(t.name == "cancellable-call" for t in threading.enumerate())
+
+
+def test_a_run_started_right_after_a_cancel_is_not_told_it_was_cancelled(qtbot, window):
+    """The old run's end is announced at once, never later into the new run."""
+    window.method_panel.select("kmeans")
+    window.step()
+    qtbot.waitUntil(lambda: len(window.controller.history) == 1, timeout=10000)
+    view = window.current_view()
+    view.staged = True  # as a streaming step leaves it: a side canvas waits for the next event
+    view.show_snapshot(window.controller.history[0])
+    view.staged = False
+    assert view.pending()
+    outcomes = []
+    window.run_ended.connect(outcomes.append)
+    window.controller.cancel()
+    assert outcomes == ["cancelled"]
+    assert window.run()
+    qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=10000)
+    assert outcomes == ["cancelled", "done"]
