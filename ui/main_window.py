@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         collect_on_main_thread()
         self.preferences = Preferences(self, persistent=remember)
+        self.preferences.theme_given = theme  # one start's --theme is not remembered
         theme = theme or self.preferences.theme_mode()
         self.appearance = Appearance(theme, self)  # first: widgets made below take its theme
         self.setWindowTitle(f"Unsupervised Explorer {__version__}")

@@ -47,6 +47,7 @@ class Preferences(QObject):
         self.window = window
         self._settings = app_settings() if persistent else None
         self._recent = {kind: self._read_list(RECENT_KEYS[kind]) for kind in RECENT_KEYS}
+        self.theme_given: str | None = None  # the theme the command line asked for, if any
 
     def persistent(self) -> bool:
         return self._settings is not None
@@ -115,7 +116,10 @@ class Preferences(QObject):
         state = self.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             w.restoreState(state)
-        sizes = [int(s) for s in _list(self.value("window/splitter"))]
+        try:
+            sizes = [int(s) for s in _list(self.value("window/splitter"))]
+        except (TypeError, ValueError):  # a hand-edited or garbled settings file
+            sizes = []
         if len(sizes) == w.splitter.count() and all(s > 0 for s in sizes):
             w.splitter.setSizes(sizes)
         scale = self.presentation_scale()
@@ -132,7 +136,10 @@ class Preferences(QObject):
 
     def save_look(self) -> None:
         appearance = self.window.appearance
-        self.set_value("look/theme", appearance.theme_mode())
+        if self.theme_given is not None and appearance.theme_mode() != self.theme_given:
+            self.theme_given = None  # chosen in the window from now on: remember it
+        if self.theme_given is None:
+            self.set_value("look/theme", appearance.theme_mode())
         self.set_value("look/presentation_scale", appearance.scale())
 
     def save_window(self) -> None:

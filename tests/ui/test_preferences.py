@@ -65,6 +65,23 @@ def test_the_command_line_theme_beats_the_remembered_one(qtbot, settings):
     _close(told)
 
 
+def test_a_theme_given_on_the_command_line_is_not_remembered(qtbot, settings):
+    settings.setValue("look/theme", "dark")
+    told = _window(qtbot, theme="light", remember=True)
+    told.preferences.save_window()  # what closing saves
+    assert settings.value("look/theme") == "dark"
+    told.presentation.set_theme_mode("dark")  # chosen in the window: remembered from now on
+    assert settings.value("look/theme") == "dark"
+    told.presentation.set_theme_mode("light")
+    assert settings.value("look/theme") == "light"
+    _close(told)
+
+
+def test_a_garbled_settings_file_does_not_stop_the_window(qtbot, settings):
+    settings.setValue("window/splitter", ["wide", "narrow"])
+    _close(_window(qtbot, remember=True))
+
+
 def test_a_window_that_does_not_remember_neither_reads_nor_writes(qtbot, settings):
     settings.setValue("look/theme", "dark")
     settings.setValue("look/presentation_scale", 2.5)
