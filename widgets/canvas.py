@@ -20,6 +20,7 @@ QSvgGenerator; pyqtgraph's own SVG exporter fails on recent Qt (pyqtgraph issue 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 
 import numpy as np
@@ -59,9 +60,15 @@ class Canvas(QWidget):
         """The style last applied (QWidget.style() is Qt's widget style, hence the name)."""
         return self._canvas_style
 
-    def apply_style(self, style: Style) -> None:
+    def apply_style(self, style: Style, pixel_ratio: float | None = None) -> None:
         """Restyle the plots (background, axes, fonts, title, legend) and then the canvas's
-        own items (pens, markers, cluster colours). Call once per change of style."""
+        own items (pens, markers, cluster colours). Call once per change of style.
+
+        Pens count device pixels, so lines are drawn for `pixel_ratio` device pixels per
+        pixel: by default the ratio of the screen the canvas is on (an export asks for its
+        own), and a move to a screen of another ratio restyles the canvas."""
+        ratio = self.devicePixelRatioF() if pixel_ratio is None else pixel_ratio
+        style = dataclasses.replace(style, pixel_ratio=ratio)
         self._canvas_style = style
         for view in self.graphics_views():
             style_view(view, style)
@@ -71,6 +78,12 @@ class Canvas(QWidget):
 
     def _restyle(self, style: Style) -> None:
         """Subclasses: apply the style to the items they own."""
+
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.DevicePixelRatioChange
+                and self.devicePixelRatioF() != self._canvas_style.pixel_ratio):
+            self.apply_style(self._canvas_style)
+        return super().event(event)
 
     def graphics_views(self) -> list[pg.GraphicsView]:
         """The pyqtgraph views this canvas draws in (PlotWidgets get their axes styled)."""
@@ -170,7 +183,7 @@ class Canvas(QWidget):
             painter.setRenderHints(QPainter.RenderHint.Antialiasing
                                    | QPainter.RenderHint.TextAntialiasing
                                    | QPainter.RenderHint.SmoothPixmapTransform)
-            self._render_into(painter)
+            self._render_into(painter, factor)
         finally:
             painter.end()
         return image
@@ -197,7 +210,7 @@ class Canvas(QWidget):
             raise OSError(f"could not write {path}")
         try:
             painter.fillRect(QRect(QPoint(0, 0), size), QColor(self._canvas_style.theme.background))
-            self._render_into(painter)
+            self._render_into(painter, 1.0)
         finally:
             painter.end()
 
@@ -213,12 +226,20 @@ class Canvas(QWidget):
             self.resize(self.size().expandedTo(self.sizeHint()))
         return self.size()
 
-    def _render_into(self, painter: QPainter) -> None:
-        """Draw the widget and its children through the painter, with no item caches: a cached
-        axis would go into an SVG as a bitmap, and at another scale as an enlarged one."""
-        self._settle()
-        with self._uncached():
-            self.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+    def _render_into(self, painter: QPainter, pixel_ratio: float) -> None:
+        """Draw the widget and its children through the painter, with no item caches (a cached
+        axis would go into an SVG as a bitmap, and at another scale as an enlarged one) and
+        lines as thick, for the painter's `pixel_ratio`, as on the screen."""
+        screen_ratio = self._canvas_style.pixel_ratio
+        if pixel_ratio != screen_ratio:
+            self.apply_style(self._canvas_style, pixel_ratio)
+        try:
+            self._settle()
+            with self._uncached():
+                self.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+        finally:
+            if pixel_ratio != screen_ratio:
+                self.apply_style(self._canvas_style, screen_ratio)
 
     def _settle(self) -> None:
         """Lay the plots out for what they draw now. An axis learns how wide its tick labels

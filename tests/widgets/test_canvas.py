@@ -138,13 +138,23 @@ def test_presentation_raises_fonts_line_widths_and_markers(canvas):
     assert canvas.font_size() == font and canvas.line_widths() == widths
 
 
-def test_lines_keep_their_look_on_a_high_dpi_screen(canvas):
-    """Cosmetic pens count device pixels, so at 200 % scaling every line needs twice as many."""
-    canvas.apply_style(Style(pixel_ratio=1.0))
-    widths = canvas.line_widths()
-    canvas.apply_style(Style(pixel_ratio=2.0))
-    assert canvas.line_widths() == {kind: 2 * width for kind, width in widths.items()}
-    canvas.apply_style(Style())
+def test_lines_are_as_thick_at_any_export_scale(qtbot):
+    """Pens count device pixels: at 2x a line needs twice as many, or it looks half as thick
+    (as on a 200 % screen, where the canvas restyles for the screen's ratio the same way)."""
+    curve = CurveCanvas()
+    qtbot.addWidget(curve)
+    curve.resize(400, 300)
+    curve.set_curves({"J": np.full(10, 5.0)})  # one flat line across the plot
+    colour = curve.curve_colour("J")
+    thickness = []
+    for scale in (1, 2):
+        image = rgb(curve.render_image(scale))
+        column = image[:, image.shape[1] // 2].astype(np.int64)
+        channels = np.stack([(column >> 16) & 255, (column >> 8) & 255, column & 255], axis=1)
+        target = np.array([colour.red(), colour.green(), colour.blue()])
+        thickness.append(int(np.sum(np.abs(channels - target).max(axis=1) < 60)))
+    assert thickness[0] >= 1 and thickness[1] >= 2 * thickness[0] - 1
+    assert curve.canvas_style().pixel_ratio == curve.devicePixelRatioF()  # back to the screen's
 
 
 def test_markers_grow_and_points_take_the_palette(qtbot):
