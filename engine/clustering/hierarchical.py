@@ -80,18 +80,30 @@ def _relabel_by_leaf_order(linkage: np.ndarray, raw: np.ndarray, keep: np.ndarra
     return np.where(keep, mapping[raw], -1)
 
 
+_last_cut: tuple[np.ndarray, int, np.ndarray] | None = None  # (linkage, k, labels)
+
+
 def cut(linkage: np.ndarray, k: int) -> np.ndarray:
     """Labels 0..k-1 of the n points when the tree is cut into k clusters (fewer if merge
-    heights tie); clusters are numbered left to right as the dendrogram draws them."""
+    heights tie); clusters are numbered left to right as the dendrogram draws them.
+
+    The labels are read-only, and the last answer is kept: the scatter and the dendrogram
+    ask for the same cut of the same tree (8 ms at 20,000 points)."""
+    global _last_cut
+    last = _last_cut
+    if last is not None and last[0] is linkage and last[1] == k:
+        return last[2]
     from scipy.cluster.hierarchy import fcluster
 
     z = np.asarray(linkage, dtype=np.float64)
     n = z.shape[0] + 1
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    k = int(min(max(k, 1), n))
-    raw = fcluster(z, k, criterion="maxclust")
-    return _relabel_by_leaf_order(z, raw, np.ones(n, dtype=bool))
+    raw = fcluster(z, int(min(max(k, 1), n)), criterion="maxclust")
+    labels = _relabel_by_leaf_order(z, raw, np.ones(n, dtype=bool))
+    labels.flags.writeable = False
+    _last_cut = (linkage, k, labels)
+    return labels
 
 
 def partial_labels(linkage: np.ndarray, n_merges: int) -> np.ndarray:
