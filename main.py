@@ -36,36 +36,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def open_session(app, window, path: str, wait: bool) -> bool:
-    """Open a session; with `wait` (for --screenshot), until its run has ended."""
+def _open_and_wait(app, window, opener, open_it, name: str, wait: bool) -> bool:
+    """Open a session or a lesson (`open_it(name)`; `opener.last_error` says why it could not);
+    with `wait` (for --screenshot), wait until it has come back: True only if it did."""
     outcome = []
     window.session.restored.connect(outcome.append)
-    if not window.session.open(path):
-        print(f"unsupervised-explorer: {window.session.last_error}", file=sys.stderr)
+    if not open_it(name):
+        print(f"unsupervised-explorer: {opener.last_error}", file=sys.stderr)
         return False
-    if wait:
-        from ui.screenshot import wait_until
+    if not wait:
+        return True
+    from ui.screenshot import wait_until
 
-        wait_until(app, lambda: bool(outcome), timeout_s=600)
-        if outcome != ["done"]:
-            print(f"unsupervised-explorer: the session's run ended as {outcome or 'timeout'}: "
-                  f"{window.session.last_error or window.run_bar.message.text()}",
-                  file=sys.stderr)
-    return True
-
-
-def open_lesson(app, window, name: str, wait: bool) -> bool:
-    """Open a lesson; with `wait` (for --screenshot), until it is ready to step."""
-    outcome = []
-    window.session.restored.connect(outcome.append)
-    if not window.lessons.open_named(name):
-        print(f"unsupervised-explorer: {window.lessons.last_error}", file=sys.stderr)
-        return False
-    if wait:
-        from ui.screenshot import wait_until
-
-        wait_until(app, lambda: bool(outcome), timeout_s=600)
-    return outcome != ["failed"]
+    wait_until(app, lambda: bool(outcome), timeout_s=600)
+    if outcome == ["done"]:
+        return True
+    print(f"unsupervised-explorer: opening {name} ended as {outcome or 'timeout'}: "
+          f"{window.session.last_error or window.run_bar.message.text()}", file=sys.stderr)
+    return False
 
 
 def main(argv=None) -> int:
@@ -106,9 +94,12 @@ def main(argv=None) -> int:
     dataset = None if session_file or args.lesson else (args.open or args.dataset)
     window = MainWindow(dataset=dataset, algorithm=args.algorithm, theme=args.theme,
                         presentation=args.presentation, remember=not args.screenshot)
-    if session_file and not open_session(app, window, session_file, bool(args.screenshot)):
+    wait = bool(args.screenshot)
+    if session_file and not _open_and_wait(app, window, window.session, window.session.open,
+                                           session_file, wait):
         return 1
-    if args.lesson and not open_lesson(app, window, args.lesson, bool(args.screenshot)):
+    if args.lesson and not _open_and_wait(app, window, window.lessons,
+                                          window.lessons.open_named, args.lesson, wait):
         return 1
     if args.screenshot:
         from ui.screenshot import take_screenshot

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.data import Dataset
-from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
+from engine.protocol import LatentModel, Mixture, Partition, Snapshot, Spectral, Spectrum, Tree
 
 Table = tuple[list[str], list[tuple]]
 
@@ -31,6 +31,10 @@ def snapshot_tables(snapshot: Snapshot, dataset: Dataset, k: int | None = None
         return _spectrum(snapshot, dataset)
     if isinstance(snapshot, LatentModel):
         return _latent(snapshot, dataset)
+    if isinstance(snapshot, Spectral):
+        return _spectral(snapshot, dataset)
+    if isinstance(snapshot, Mixture):
+        return _mixture(snapshot, dataset)
     raise TypeError(f"no tables for a {type(snapshot).__name__} snapshot")
 
 
@@ -64,6 +68,12 @@ def _partition(snap: Partition, dataset: Dataset) -> dict[str, Table]:
                                      centres)
     if snap.trace.size:
         tables["objective"] = _indexed("step", [snap.objective_name], snap.trace[:, None])
+    if snap.restarts is not None:
+        tables["restarts"] = _indexed("run", [snap.objective_name], snap.restarts[:, None],
+                                      start=1)
+    if snap.elbow is not None:
+        tables["elbow"] = _indexed("k", [snap.objective_name], snap.elbow[:, None], start=1)
+    tables["scores"] = scores_table(snap.labels, dataset)
     return tables
 
 
@@ -82,7 +92,7 @@ def _tree(snap: Tree, dataset: Dataset, k: int | None) -> dict[str, Table]:
               for i, (a, b, h, size) in enumerate(done.tolist())]
     header = ["merge", "cluster_a", "cluster_b", "distance", "size"]
     return {"labels": _point_table(dataset, ["cluster"], labels[:, None]),
-            "linkage": (header, merges)}
+            "linkage": (header, merges), "scores": scores_table(labels, dataset)}
 
 
 def _spectrum(snap: Spectrum, dataset: Dataset) -> dict[str, Table]:
@@ -108,7 +118,58 @@ def _latent(snap: LatentModel, dataset: Dataset) -> dict[str, Table]:
     }
 
 
+def _mixture(snap: Mixture, dataset: Dataset) -> dict[str, Table]:
+    """Labels and responsibilities per point; weight, mean and covariance per component
+    (the covariance's upper triangle, named by feature pair); log-likelihood per E step."""
+    k, d = snap.means.shape
+    per_point = np.column_stack([snap.labels.astype(object),
+                                 np.asarray(snap.responsibilities, np.float64).astype(object)])
+    names = _feature_names(dataset, d)
+    iu = np.triu_indices(d)
+    columns = (["weight"] + [f"mean {f}" for f in names]
+               + [f"cov {names[i]} {names[j]}" for i, j in zip(*iu, strict=True)])
+    values = np.column_stack([snap.weights, snap.means, snap.covariances[:, iu[0], iu[1]]])
+    tables = {
+        "labels": _point_table(dataset, ["cluster", *(f"r{j}" for j in range(k))],
+                               per_point),
+        "components": _indexed("component", columns, values),
+        "log_likelihood": _indexed("e_step", ["log_likelihood"], snap.trace[:, None],
+                                   start=1),
+    }
+    if snap.bic is not None:
+        tables["criteria"] = _indexed("K", ["bic", "aic"],
+                                      np.column_stack([snap.bic, snap.aic]), start=1)
+    if snap.labels.size and snap.labels.min() >= 0:
+        tables["scores"] = scores_table(snap.labels, dataset)
+    return tables
+
+
+def _spectral(snap: Spectral, dataset: Dataset) -> dict[str, Table]:
+    """Each point's cluster and eigenvector coordinates; the eigenvalues; J per k-means step."""
+    names, values = ["cluster"], np.asarray(snap.labels)[:, None].astype(object)
+    if snap.embedding is not None:
+        k = snap.embedding.shape[1]
+        names += [f"u{j + 1}" for j in range(k)]
+        values = np.column_stack([values, np.asarray(snap.embedding).astype(object)])
+    tables = {"labels": _point_table(dataset, names, values)}
+    if snap.eigenvalues.size:
+        rows = [(i + 1, v, int(i + 1 == snap.eigengap_k))
+                for i, v in enumerate(snap.eigenvalues.tolist())]
+        tables["eigenvalues"] = (["index", "eigenvalue", "eigengap_after"], rows)
+    if snap.trace.size:
+        tables["objective"] = _indexed("step", ["J"], snap.trace[:, None])
+    return tables
+
+
 # ---------------------------------------------------------------- helpers
+
+
+def scores_table(labels: np.ndarray, dataset: Dataset) -> Table:
+    """The clustering's scores, the same numbers the window shows (same seeded subsample).
+    Any snapshot with labels can add it to its tables."""
+    from engine.clustering.scores import compute_scores
+
+    return compute_scores(dataset.X, labels, dataset.y).table()
 
 
 def _point_table(dataset: Dataset, names: list[str], values: np.ndarray) -> Table:

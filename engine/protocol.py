@@ -24,6 +24,15 @@ class Cancelled(Exception):
     """Raised by `RunContext.check()` when the user cancelled the run."""
 
 
+class TooManyPoints(ValueError):
+    """This many points would not fit in memory (or would take far too long) for this run:
+    `limit` points would. The window offers a random subsample of `limit` points instead."""
+
+    def __init__(self, message: str, n: int, limit: int):
+        super().__init__(message)
+        self.n, self.limit = int(n), int(limit)
+
+
 class RunContext:
     """What a run may ask of its host: cancellation, progress, randomness, a torch device and
     how many CPU threads it may use (a window keeps a core free to draw; None: all of them)."""
@@ -108,6 +117,13 @@ class Partition(Snapshot):
     phase: str = ""
     changed: int = 0
     converged: bool = False
+    # k-means++ seeding: each point's probability (∝ D²) of being drawn as the next centre.
+    seed_weights: np.ndarray | None = None
+    # Restarts: the final objective of each run so far, and which one is the best.
+    restarts: np.ndarray | None = None
+    best_run: int = 0
+    # Elbow: the final objective for k = 1, 2, ..., len(elbow).
+    elbow: np.ndarray | None = None
 
     @property
     def k(self) -> int:
@@ -232,14 +248,32 @@ class Algorithm:
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         """Raise ValueError with a plain message if this data or these values cannot work."""
 
+    def max_points(self, dataset: Dataset, params: Mapping[str, Any]) -> int | None:
+        """Methods whose cost grows as n² (an n×n matrix): the most points a run with these
+        parameters may take on this machine (engine.big_inputs); None: no limit."""
+        return None
+
+    def too_many_points(self, n: int, params: Mapping[str, Any]) -> str:
+        """Why n points are more than `max_points`, in a sentence that names the cost."""
+        return f"{self.name} cannot run on {n:,} points on this machine."
+
+    def check_size(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
+        """Raise TooManyPoints before a run that would not fit in memory."""
+        limit = self.max_points(dataset, params)
+        if limit is not None and dataset.n > limit:
+            raise TooManyPoints(f"{self.too_many_points(dataset.n, params)} Use at most "
+                                f"{limit:,} points (a random subsample).", dataset.n, limit)
+
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[Snapshot]:
         raise NotImplementedError
 
     def resolve(self, dataset: Dataset, values: Mapping[str, Any] | None = None) -> dict:
-        """Defaults filled in and every value checked, against the specs and this data."""
+        """Defaults filled in and every value checked, against the specs and this data; the
+        size last, so a problem a subsample cannot mend is named first."""
         params = resolve(self.params, values)
         self.check(dataset, params)
+        self.check_size(dataset, params)
         return params
 
     def start(self, dataset: Dataset, values: Mapping[str, Any] | None = None,
@@ -267,3 +301,65 @@ def run_to_end(algorithm: Algorithm | str, dataset: Dataset,
     if last is None:
         raise RuntimeError(f"{algorithm.id} yielded no snapshot")
     return last
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Mixture(Snapshot):
+    """A mixture of Gaussians during EM: its parameters and each point's responsibilities.
+
+    `covariances` are always k full (d, d) matrices, whatever `covariance_type` the model
+    has, so views draw every type alike. `responsibilities` (n, k) are float32 (they are the
+    snapshot's bulk); `labels` their argmax. `log_likelihood` is the total of the parameters
+    the responsibilities came from (an M step's new parameters are scored at the next E
+    step), `trace` that value at every E step so far (EM never lowers it). `bic` and `aic`,
+    over K = 1, 2, …, only in a run's final snapshot.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    covariance_type: str = "full"
+    responsibilities: np.ndarray
+    labels: np.ndarray
+    log_likelihood: float = float("nan")
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    phase: str = ""  # "init", "E", "M" or "criteria"
+    iteration: int = 0
+    converged: bool = False
+    bic: np.ndarray | None = None
+    aic: np.ndarray | None = None
+
+    @property
+    def k(self) -> int:
+        return len(self.weights)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Spectral(Snapshot):
+    """Spectral clustering: the graph, its Laplacian's spectrum, the points in its first k
+    eigenvectors and k-means there.
+
+    `affinity` is the n×n adjacency A without the regularising constant (a dense array for
+    RBF, a scipy sparse matrix for k nearest neighbours); the run's graph is A + `tau_added`
+    everywhere (tau / n). `eigenvalues` are the smallest of the symmetric normalised
+    Laplacian, ascending; `eigengap_k` the k after the largest gap among them. `embedding`
+    (n, k) is the rows of the first k eigenvectors scaled to unit length (Ng, Jordan and
+    Weiss); `centres` the k-means centres there. `labels` are -1 until k-means has assigned.
+    """
+
+    affinity: Any
+    affinity_name: str = ""
+    tau_added: float = 0.0
+    eigenvalues: np.ndarray = field(default_factory=lambda: np.empty(0))
+    eigengap_k: int = 0
+    embedding: np.ndarray | None = None
+    labels: np.ndarray
+    centres: np.ndarray | None = None
+    objective: float = float("nan")
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    phase: str = ""  # "affinity", "spectrum", then k-means's "init", "assign", "update"; "done"
+    n_clusters: int = 0
+
+    @property
+    def k(self) -> int:
+        return self.n_clusters

@@ -10,6 +10,8 @@ from engine.protocol import Algorithm
 _MODULES = (
     "engine.clustering.kmeans",
     "engine.clustering.hierarchical",
+    "engine.clustering.spectral",
+    "engine.clustering.gmm",
     "engine.reduction.pca",
     "engine.generative.vae",
 )

@@ -11,6 +11,7 @@ state_dict (`save_model` / `load_model`); torch is imported only there.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -175,14 +176,15 @@ def _generator_name(dataset: Dataset) -> str | None:
 
 
 def data_spec(dataset: Dataset, checksum=sha256_file) -> DataSpec:
-    """How a session names this data set: by name and options, by file, or inline."""
+    """How a session names this data set: by name and options, by file, or inline. A file
+    is known by its absolute path (the data panel loads files so); any other `source` is a
+    tag ("drawn", "selection", …), even where a file of that name lies in the current folder."""
     if dataset.source == "built-in" and _builtin_name(dataset):
         return BuiltinData(_builtin_name(dataset))
     if dataset.source == "generated" and _generator_name(dataset):
         return GeneratedData(_generator_name(dataset), dict(dataset.options))
-    if dataset.source not in ("built-in", "generated", "drawn") and os.path.isfile(
-            dataset.source):
-        return FileData(os.path.abspath(dataset.source), checksum(dataset.source),
+    if os.path.isabs(dataset.source) and os.path.isfile(dataset.source):  # not a tag
+        return FileData(dataset.source, checksum(dataset.source),
                         dataset.options.get("label_column", "auto"))
     return InlineData(dataset)
 
@@ -396,13 +398,26 @@ def read(path: str | os.PathLike) -> Session:
         raise exc.located(name) from None
 
 
-def write_text(path: str | os.PathLike, text: str) -> None:
-    """Write through a temporary file and os.replace, so a crash never leaves half a file."""
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
+    """Write through a temporary file and os.replace, so a crash never leaves half a file.
+    The file gets the mode a plain open() would give it (or keeps the one it had): mkstemp
+    makes it 0600, and a session in a shared folder must stay readable by others."""
     path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -410,8 +425,11 @@ def write_text(path: str | os.PathLike, text: str) -> None:
         raise
 
 
+write_text = atomic_write  # the name engine/lessons.py writes a lesson by
+
+
 def write(session: Session, path: str | os.PathLike) -> None:
-    write_text(path, to_json(session))
+    atomic_write(path, to_json(session))
 
 
 def is_session_file(path: str | os.PathLike) -> bool:
@@ -453,10 +471,11 @@ def save_model(snapshot: LatentModel, path: str | os.PathLike) -> str:
                      "epoch": snapshot.epoch, "n_epochs": snapshot.n_epochs,
                      "step": snapshot.step, "message": snapshot.message,
                      "image_shape": list(snapshot.image_shape or ())}
-    tmp = Path(path).with_name(Path(path).name + ".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-    return sha256_file(path)
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    data = buffer.getvalue()
+    atomic_write(path, data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def load_model(path: str | os.PathLike, sha256: str, dataset: Dataset) -> LatentModel:

@@ -2,8 +2,9 @@
 
 from engine import datasets
 
-QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16}}
-QUICK_DATA = {"vae": ("digits", {}), "pca": ("iris", {})}
+QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16}, "gmm": {"k_max": 3}}
+QUICK_DATA = {"vae": ("digits", {}), "pca": ("iris", {}),
+              "spectral": ("moons", {"n_samples": 80})}
 
 
 def quick_case(algorithm_id: str):

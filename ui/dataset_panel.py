@@ -8,6 +8,7 @@ meanwhile is loaded when it lands, so dragging the size slider up to 1e6 never p
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -194,7 +195,9 @@ class DatasetPanel(QWidget):
             self._request_file(self._file)
 
     def _request_file(self, path: str) -> None:
-        """Load a file; `_file` becomes it only once it has loaded."""
+        """Load a file; `_file` becomes it only once it has loaded. Its path is made absolute,
+        so the data set's `source` names the file wherever the program runs from."""
+        path = os.path.abspath(path)
         self._forget_option_changes()
         self._pending_file = path
         label = LABEL_CHOICES[self.label_column.currentIndex()][1]
@@ -254,6 +257,13 @@ class DatasetPanel(QWidget):
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self.dataset_cleared.emit()
+
+    def drop_load(self) -> None:
+        """Data is coming another way (a session opening): the load under way, if any, and
+        option changes not yet loaded are dropped, so they cannot land on top of it."""
+        self._forget_option_changes()
+        self.loader.drop_pending()
+        self.status.setText(self.dataset.summary() if self.dataset else "No data set yet.")
 
     # ---- results
     def _on_busy(self, busy: bool) -> None:
@@ -333,6 +343,18 @@ class DatasetPanel(QWidget):
         if self.view_kind.currentData() == PCA:
             return PCA
         return (self.view_x.currentIndex(), self.view_y.currentIndex())
+
+    def set_view_mode(self, mode) -> None:
+        """Choose a 2-D view as the user would (the inverse of `view_mode`): "pca", or (i, j);
+        ignored for a set of two features or fewer, or features it does not have."""
+        if self.dataset is None or self.dataset.d <= 2:
+            return
+        if mode != PCA and max(mode) < self.dataset.d:
+            self.view_x.setCurrentIndex(mode[0])
+            self.view_y.setCurrentIndex(mode[1])
+            self.view_kind.setCurrentIndex(self.view_kind.findData(FEATURES))
+        else:
+            self.view_kind.setCurrentIndex(self.view_kind.findData(PCA))
 
     def _fill_preview(self, dataset: Dataset) -> None:
         cols = min(dataset.d, PREVIEW_COLUMNS)

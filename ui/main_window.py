@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -20,16 +21,18 @@ from PySide6.QtWidgets import (
 from engine import __version__
 from engine.data import Dataset
 from engine.projection import Projection
-from engine.protocol import Algorithm, Snapshot
+from engine.protocol import Algorithm, Snapshot, TooManyPoints
 from engine.session import is_session_file
 from ui.about import APP_NAME, about_html
 from ui.algorithm_panel import AlgorithmPanel
 from ui.appearance import Appearance
+from ui.big_inputs import fit_or_subsample
 from ui.dataset_panel import DatasetPanel
 from ui.draw_panel import DrawPanel
 from ui.explain_panel import ExplainPanel
 from ui.export import Exporter
 from ui.gc_guard import collect_on_main_thread
+from ui.history import History
 from ui.lessons import LessonsMenu
 from ui.preferences import Preferences
 from ui.presentation import PresentationControls
@@ -55,9 +58,11 @@ class MainWindow(QMainWindow):
 
     def __init__(self, dataset: str | None = DEFAULT_DATASET,
                  algorithm: str = DEFAULT_ALGORITHM, theme: str | None = None,
-                 presentation: bool = False, remember: bool = False):
+                 presentation: bool = False, remember: bool = False,
+                 recovery_folder: str | Path | None = None):
         """`theme` None: the remembered one (or the system's). `remember`: read and write the
-        user's settings (main.py, except for --screenshot; tests leave them alone)."""
+        user's settings (main.py, except for --screenshot; tests leave them alone).
+        `recovery_folder`: where recovery files go (None: the application's data folder)."""
         super().__init__()
         collect_on_main_thread()
         self.preferences = Preferences(self, persistent=remember)
@@ -84,7 +89,7 @@ class MainWindow(QMainWindow):
         self.selection = SelectionControls(self)
         self.presentation = PresentationControls(self, self.appearance, self.left_panel)
         self.session = SessionManager(self)
-        self.recovery = Recovery(self)
+        self.recovery = Recovery(self, folder=recovery_folder)
         self.lessons = LessonsMenu(self)
         self._connect()
         self.appearance.style_changed.connect(self._apply_style)
@@ -198,13 +203,7 @@ class MainWindow(QMainWindow):
             self.controller.pause(not self.controller.is_paused())
 
     def open_recent_session(self, path: str) -> None:
-        """Open a session file through the window's session commands, where they exist."""
-        session = getattr(self, "session", None)
-        opener = getattr(session, "open_path", None) or getattr(session, "open", None)
-        if opener is None:
-            self.statusBar().showMessage(f"Cannot open sessions here: {path}", 8000)
-        else:
-            opener(path)
+        self.session.open(path)
 
     def show_about(self) -> QMessageBox:
         """The version and the libraries with their licences (non-modal, so tests can read it)."""
@@ -301,16 +300,18 @@ class MainWindow(QMainWindow):
 
     def _validate(self) -> bool:
         """Check the form against the data; say what is wrong and keep Run off until it is right."""
-        problem = ""
+        problem, can_subsample = "", False
         if self.algorithm is None or self.dataset is None:
             problem = "Choose a data set and a method."
         else:
             try:
                 self.algorithm.resolve(self.dataset, self.method_panel.values())
+            except TooManyPoints as exc:  # Run offers a subsample (ui/big_inputs.py)
+                problem, can_subsample = f"{exc} Run offers one.", True
             except ValueError as exc:
                 problem = str(exc)
         self.method_panel.show_problem(problem)
-        ok = not problem
+        ok = not problem or can_subsample
         self.run_bar.run_button.setEnabled(ok and not self.controller.is_running())
         return ok
 
@@ -320,6 +321,8 @@ class MainWindow(QMainWindow):
             self.controller.pause(False)  # Run after Step plays on
             return True
         if not self._validate() or self.controller.is_running():
+            return False
+        if not fit_or_subsample(self):  # too big for this machine: asks first
             return False
         algorithm, dataset = self.algorithm, self.dataset
         view = self.view_for(algorithm.snapshot_type)
@@ -387,6 +390,19 @@ class MainWindow(QMainWindow):
             finally:
                 view.staged = False
         self._explain(self.run_bar.shown())
+
+    def show_recorded(self, history: History, message: str) -> None:
+        """Show a run recorded elsewhere (a session's saved model) as if it had just ended:
+        its view at the last step, the timeline, the explanation, and `message`."""
+        self.controller.history = history
+        last = history[len(history) - 1]
+        view = self.view_for(type(last))
+        view.set_frame(self.frame)
+        self.stack.setCurrentWidget(view)
+        self.run_bar.set_history_length(len(history))
+        view.show_snapshot(last)
+        self._explain(len(history) - 1)
+        self.run_bar.set_message(message)
 
     def _on_scrub(self, i: int) -> None:
         history = self.controller.history

@@ -53,7 +53,7 @@ class Recovery(QObject):
         except OSError:
             pass  # an unwritable folder: save_now says so when it first tries to write
         self.box: QMessageBox | None = None  # the question, while it waits for an answer
-        self._offered: tuple[Path, QLockFile] | None = None  # the file asked about, claimed
+        self._offered: tuple[Path, QLockFile] | None = None  # asked about or being restored
         self._dirty = False
         self._written: str | None = None
         self.timer = QTimer(self)
@@ -74,7 +74,12 @@ class Recovery(QObject):
         """Write the session if it changed since the last write; True if written."""
         if not self._dirty:
             return False
-        session = self.window.session.capture()
+        try:
+            session = self.window.session.capture()  # hashes a data file: it may be gone
+        except OSError as exc:
+            name = f" {exc.filename}" if exc.filename else ""
+            return self._say(f"Could not write the recovery file: cannot read the data "
+                             f"file{name}: {exc.strerror or exc}")
         if session is None:
             return False
         text = sessions.to_json(session)
@@ -83,13 +88,17 @@ class Recovery(QObject):
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            sessions.write_text(self.path, text)
+            sessions.atomic_write(self.path, text)
         except OSError as exc:
-            self.window.statusBar().showMessage(f"Could not write the recovery file "
-                                                f"{self.path}: {exc.strerror or exc}", 10000)
-            return False
+            self._dirty = True  # try again at the next tick
+            return self._say(f"Could not write the recovery file {self.path}: "
+                             f"{exc.strerror or exc}")
         self._written = text
         return True
+
+    def _say(self, text: str) -> bool:
+        self.window.statusBar().showMessage(text, 10000)
+        return False
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -102,8 +111,7 @@ class Recovery(QObject):
         self.timer.stop()
         self.path.unlink(missing_ok=True)
         self.lock.unlock()
-        if self._offered is not None:
-            self._offered[1].unlock()
+        self._let_go(remove=False)
 
     # ---- after a crash
     def left_behind(self) -> list[Path]:
@@ -119,8 +127,8 @@ class Recovery(QObject):
     def offer(self) -> QMessageBox | None:
         """If a crash left a recovery file, ask whether to restore the newest (Restore /
         Discard); older ones wait for the next start."""
-        if self.box is not None:
-            return None
+        if self.box is not None or self._offered is not None:
+            return None  # a question, or a restore, is under way
         for path in self.left_behind():
             claim = _lock_for(path)
             if not claim.tryLock(0):
@@ -148,11 +156,26 @@ class Recovery(QObject):
         return box
 
     def _answer(self, restore: bool, session, where: str) -> None:
+        """Discard: the file goes at once. Restore: it stays, claimed, until the session is
+        back; if it does not come back, it is left for the next start."""
         self.box.deleteLater()
         self.box = None
+        if not restore:
+            self._let_go(remove=True)
+            return
+        self.window.session.restored.connect(self._on_restored)
+        self.window.session.restore(session, None, where)
+
+    def _on_restored(self, outcome: str) -> None:
+        self.window.session.restored.disconnect(self._on_restored)
+        self._let_go(remove=outcome == "done")
+
+    def _let_go(self, remove: bool) -> None:
+        """Done with the file asked about: remove it or leave it, and release the claim."""
+        if self._offered is None:
+            return
         path, claim = self._offered
         self._offered = None
-        path.unlink(missing_ok=True)
+        if remove:
+            path.unlink(missing_ok=True)
         claim.unlock()
-        if restore:
-            self.window.session.restore(session, None, where)

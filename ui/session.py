@@ -1,10 +1,13 @@
 """Sessions in the window: capture its state as a Session, save it; open one and bring it back.
 
-Opening checks everything first (the JSON, the method and parameters, the data file's
-checksum, the model file's) and loads the data on a thread of its own, so a bad session, or
-data that will not load, leaves the window exactly as it was. Only then does it show the data,
-pick the method and parameters, and re-run the method (seeded) to its end at full speed; a
-saved VAE is put back from its weights instead of being trained again.
+Opening reads and checks the JSON, the method and parameters, then checks the data file's
+checksum and loads the data (and a saved VAE's weights) on a thread of its own, so a bad
+session, or data that will not load, leaves the window exactly as it was and never freezes it.
+Only then does it show the data, pick the method and parameters, and re-run the method
+(seeded) to its end at full speed; a saved VAE is put back from its weights instead of being
+trained again, or, if its model file is missing or changed, trained again with the saved seed.
+If the user chooses other data or starts a run while the session's data loads, the opening
+is abandoned: the user's choice stands.
 """
 
 from __future__ import annotations
@@ -17,16 +20,40 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from engine import registry
 from engine import session as sessions
 from engine.data import Dataset
-from engine.projection import PCA
 from engine.protocol import LatentModel, Spectrum, Tree
 from engine.session import ModelRef, Session, SessionError, ViewSettings
-from ui.dataset_panel import FEATURES
 from ui.history import History
 from ui.loader import DatasetLoader
+from ui.views import SpectrumView, TreeView
 
 FILE_FILTER = f"Sessions (*{sessions.SUFFIX} *.ues *.json);;All files (*)"
+ABANDONED = "Opening the session was abandoned: you chose other data"
+
+
+def _load_session(session: Session, base: Path | None, where: str
+                  ) -> tuple[Dataset, LatentModel | SessionError | None]:
+    """On the loader's thread: check and load the data, then a saved VAE's weights. Every
+    problem with the data is a SessionError naming the file and the field; a model that is
+    missing, changed or unfit comes back as its SessionError (it is trained again instead)."""
+    try:
+        session.data.check(base)
+        dataset = session.data.load(base)
+    except SessionError as exc:
+        raise exc.located(where) from None
+    except (KeyError, ValueError, OSError) as exc:
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise SessionError(f"its data set did not load: {text}", "dataset", where) from None
+    model = session.model
+    if model is None or registry.get(session.method).snapshot_type is not LatentModel:
+        return dataset, None
+    try:
+        return dataset, sessions.load_model((base or Path.cwd()) / model.file, model.sha256,
+                                            dataset)
+    except SessionError as exc:
+        return dataset, exc.located(where)
 
 
 class SessionManager(QObject):
@@ -42,12 +69,15 @@ class SessionManager(QObject):
         self.last_error = ""
         self.message_box: QMessageBox | None = None
         self._checksums: dict[tuple, str] = {}
-        self._pending: tuple[Session, Path | None, str] | None = None  # data loading for it
+        self._pending: tuple[Session, Path | None, str | None] | None = None  # data loading
         self._after_run: Session | None = None  # the run under way belongs to this session
         self.loader = DatasetLoader(self)
         self.loader.loaded.connect(self._on_data)
         self.loader.failed.connect(self._on_data_failed)
         window.run_ended.connect(self._on_run_ended)
+        window.data_panel.dataset_changed.connect(self._abandon)
+        window.data_panel.loader.busy.connect(lambda busy: busy and self._abandon())
+        window.controller.started.connect(self._abandon)
 
     def add_menu(self, menu: QMenu) -> None:
         menu.addAction("&Save session…", QKeySequence("Ctrl+S"), self.save_dialog)
@@ -127,99 +157,68 @@ class SessionManager(QObject):
             self.open(path)
 
     def open(self, path: str) -> bool:
-        """Check the session file and start bringing it back; False (with a message, and
-        nothing changed) if it cannot be."""
+        """Read the session file and start bringing it back; False (with a message, and
+        nothing changed) if it cannot be read. How the opening ends, `restored` says."""
         try:
             session = sessions.read(path)
         except SessionError as exc:
             return self._say_failure(exc)
-        if self.restore(session, Path(path).resolve().parent, Path(path).name):
-            self.path = path
-            self._remember(path)
-            return True
-        return False
+        return self.restore(session, Path(path).resolve().parent, Path(path).name, path)
 
-    def restore(self, session: Session, base: Path | None = None, where: str = "") -> bool:
-        """Check the session's files, then load its data off the main thread; the window
-        changes only once the data has loaded."""
-        try:
-            session.data.check(base)
-            if session.model is not None:
-                self._check_model(session.model, base)
-        except SessionError as exc:
-            return self._say_failure(exc.located(where))
-        self._pending = (session, base, where)
+    def restore(self, session: Session, base: Path | None = None, where: str = "",
+                path: str | None = None) -> bool:
+        """Check and load the session's data off the main thread; the window changes only
+        once it has loaded. `path`: the session file, remembered once its data has come."""
+        self._pending = (session, base, path)
         self._after_run = None
-        self.loader.request(partial(session.data.load, base))
+        self.window.data_panel.drop_load()  # the session is the newer choice
+        self.loader.request(partial(_load_session, session, base, where))
         return True
 
-    def _check_model(self, model: ModelRef, base: Path | None) -> None:
-        path = (base or Path.cwd()) / model.file
-        if not path.is_file():
-            raise SessionError(f"the model file {model.file} is not there", "model.file")
-        if sessions.sha256_file(path) != model.sha256:
-            raise SessionError(f"the model file {model.file} has changed since the session "
-                               f"was saved", "model.sha256")
+    def _abandon(self, *_args) -> None:
+        """The user chose other data or started a run while the session's data loaded."""
+        if self._pending is None:
+            return
+        self._pending = None
+        self.loader.drop_pending()
+        self.window.statusBar().showMessage(ABANDONED, 10000)
+        self._finish("cancelled")
 
     def _on_data_failed(self, message: str) -> None:
-        _session, _base, where = self._pending
         self._pending = None
-        self._say_failure(SessionError(f"its data set did not load: {message}", "dataset",
-                                       where))
+        self._say_failure(SessionError(message))
 
-    def _on_data(self, dataset: Dataset) -> None:
-        session, base, where = self._pending
-        self._pending = None
+    def _on_data(self, loaded: tuple[Dataset, LatentModel | SessionError | None]) -> None:
+        (session, base, path), self._pending = self._pending, None
+        dataset, model = loaded
+        if path is not None:
+            self.path = path
+            self._remember(path)
         w = self.window
         w.controller.cancel()
         data = session.data
         w.data_panel.set_dataset(dataset, str(data.resolved(base)) if data.kind == "file" else None)
         if data.kind in ("builtin", "generator"):
             w.data_panel.show_source(data.name, getattr(data, "options", {}))
-        self._set_view_mode(session.view.mode, dataset)
+        w.data_panel.set_view_mode(session.view.mode)
         w.method_panel.select(session.method)
         w.method_panel.set_values(session.params)
         if not session.ran:
             self._finish("done")
-        elif not self._put_back_model(session, base, dataset, where):
-            self._run(session)
-
-    def _set_view_mode(self, mode, dataset: Dataset) -> None:
-        panel = self.window.data_panel
-        if dataset.d <= 2:
-            return
-        if mode != PCA and max(mode) < dataset.d:
-            panel.view_x.setCurrentIndex(mode[0])
-            panel.view_y.setCurrentIndex(mode[1])
-            panel.view_kind.setCurrentIndex(panel.view_kind.findData(FEATURES))
+        elif isinstance(model, LatentModel):
+            self._put_back_model(model)
         else:
-            panel.view_kind.setCurrentIndex(panel.view_kind.findData(PCA))
+            self._run(session)
+            if isinstance(model, SessionError):  # after run(), which clears the status bar
+                w.statusBar().showMessage(f"{model}; training it again with the saved seed",
+                                          15000)
 
-    def _put_back_model(self, session: Session, base: Path | None, dataset: Dataset,
-                        where: str) -> bool:
-        """Show a saved VAE's final snapshot without training; False to train it again."""
-        w = self.window
-        if session.model is None or w.algorithm.snapshot_type is not LatentModel:
-            return False
-        try:
-            snapshot = sessions.load_model((base or Path.cwd()) / session.model.file,
-                                           session.model.sha256, dataset)
-        except SessionError as exc:
-            w.statusBar().showMessage(f"{exc.located(where)}; training it again with the "
-                                      f"saved seed", 15000)
-            return False
+    def _put_back_model(self, snapshot: LatentModel) -> None:
+        """Show a saved VAE's final snapshot without training."""
         history = History()
         history.append(snapshot)
-        w.controller.history = history
-        view = w.view_for(LatentModel)
-        view.set_frame(w.frame)
-        w.stack.setCurrentWidget(view)
-        w.run_bar.set_history_length(1)
-        view.show_snapshot(snapshot)
-        w.explain.show_step(0, 1, snapshot.message, last=True)
-        w.run_bar.set_message("Restored the trained model saved with the session.")
+        self.window.show_recorded(history, "Restored the trained model saved with the session.")
         self._finish("done")
-        return True
 
     def _run(self, session: Session) -> None:
         """Run to the end as fast as it goes; the user's speed comes back afterwards."""
@@ -245,12 +244,10 @@ class SessionManager(QObject):
         """The dendrogram's cut, the components kept, the step shown: as the user would."""
         w = self.window
         current = w.current_view()
-        if view.cut_k is not None and hasattr(current, "dendrogram"):
-            current.dendrogram.set_k(view.cut_k)
-            current.dendrogram.cut_changed.emit(current.dendrogram.k())
-        if view.components is not None and hasattr(current, "scree"):
-            current.scree.set_selected(view.components)
-            current.scree.components_chosen.emit(current.scree.selected())
+        if view.cut_k is not None and isinstance(current, TreeView):
+            current.set_cut(view.cut_k)
+        if view.components is not None and isinstance(current, SpectrumView):
+            current.set_components(view.components)
         if view.timeline is not None:
             w.run_bar.timeline.setValue(view.timeline)
 
@@ -273,6 +270,4 @@ class SessionManager(QObject):
         return False
 
     def _remember(self, path: str) -> None:
-        preferences = getattr(self.window, "preferences", None)
-        if hasattr(preferences, "add_recent_session"):
-            preferences.add_recent_session(path)
+        self.window.preferences.add_recent_session(path)

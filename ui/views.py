@@ -16,6 +16,8 @@ from engine.clustering import hierarchical
 from engine.clustering.voronoi import voronoi_segments
 from engine.data import Dataset
 from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
+from ui.scores import ScoresPane
+from widgets.bars import BarCanvas
 from widgets.canvas import Canvas
 from widgets.curves import CurveCanvas
 from widgets.dendrogram import DendrogramCanvas
@@ -131,7 +133,9 @@ class DataView(View):
 
 
 class PartitionView(View):
-    """Clusters on the scatter, their centres with trails and Voronoi cells; J per step."""
+    """Clusters on the scatter, their centres with trails and Voronoi cells; J per step; the
+    scores and silhouette plot; k-means++'s D² weights while seeding; the elbow and the
+    final J of each restart when the run computed them."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -140,15 +144,26 @@ class PartitionView(View):
         self.curve = CurveCanvas()
         self.curve.canvas_name = "Objective per step"
         self.curve.set_labels("step", "objective")
-        self._arrange(self.scatter, self.curve)
+        self.scores = ScoresPane(self)
+        self.elbow = CurveCanvas()
+        self.elbow.canvas_name = "Elbow"
+        self.elbow.set_labels("clusters k", "final objective")
+        self.restarts = BarCanvas()
+        self.restarts.canvas_name = "Restarts"
+        self.restarts.set_labels("run", "final objective")
+        self._arrange(self.scatter, self.curve, self.scores.canvas, self.elbow, self.restarts)
+        self.elbow.setVisible(False)
+        self.restarts.setVisible(False)
 
     def set_frame(self, frame: DataFrame2D) -> None:
         super().set_frame(frame)
         _scatter_for(frame, self.scatter, None)
+        self.scores.show_labels(None, None)
 
     def show_snapshot(self, snap: Partition) -> None:
         frame = self.frame
         self.scatter.set_labels(snap.labels)
+        self.scatter.set_weights(snap.seed_weights)
         centres = trails = segments = None
         if snap.centres is not None:
             centres = frame.project(snap.centres)
@@ -160,11 +175,37 @@ class PartitionView(View):
                 segments = voronoi_segments(centres, self.scatter.data_bounds())
         self.scatter.set_centres(centres, trails)
         self.scatter.set_segments(segments)
-        self._later(lambda: self._show_trace(snap))
+        self._later(lambda: self._show_side(snap))
 
-    def _show_trace(self, snap: Partition) -> None:
+    def _show_side(self, snap: Partition) -> None:
         self.curve.set_curves({snap.objective_name: snap.trace})
         self.curve.set_cursor(len(snap.trace) - 1)
+        self.scores.show_labels(self.frame.dataset, snap.labels)
+        self._show_elbow(snap)
+        self._show_restarts(snap)
+
+    def _show_elbow(self, snap: Partition) -> None:
+        self.elbow.setVisible(snap.elbow is not None)
+        if snap.elbow is None:
+            return
+        ks = np.arange(1, len(snap.elbow) + 1)
+        self.elbow.set_curves({snap.objective_name: snap.elbow}, x=ks)
+        k = len(snap.centres) if snap.centres is not None else snap.k
+        self.elbow.set_cursor(k - 1 if 1 <= k <= len(ks) else None)
+        self.elbow.set_title(f"elbow: final {snap.objective_name} for k = 1..{len(ks)}; "
+                             f"k = {k} marked")
+
+    def _show_restarts(self, snap: Partition) -> None:
+        runs = snap.restarts
+        self.restarts.setVisible(runs is not None and len(runs) > 1)
+        if runs is None or len(runs) < 2:
+            return
+        best = snap.best_run
+        self.restarts.set_bars(runs, best, f"{len(runs)} runs: best is run {best + 1}, "
+                               f"{snap.objective_name} = {runs[best]:.4g}")
+
+    def pending(self) -> bool:
+        return super().pending() or self.scores.busy()
 
 
 class TreeView(View):
@@ -175,8 +216,9 @@ class TreeView(View):
         self.scatter = ScatterCanvas()
         self.scatter.canvas_name = "Clusters"
         self.dendrogram = DendrogramCanvas()
-        self._arrange(self.scatter, self.dendrogram)
-        self.side.setSizes([1])
+        self.scores = ScoresPane(self)
+        self._arrange(self.scatter, self.dendrogram, self.scores.canvas)
+        self.side.setSizes([3, 2])
         self.k = 3
         self._tree: Tree | None = None
         self.dendrogram.cut_changed.connect(self._on_cut)
@@ -184,6 +226,7 @@ class TreeView(View):
     def set_frame(self, frame: DataFrame2D) -> None:
         super().set_frame(frame)
         _scatter_for(frame, self.scatter, None)
+        self.scores.show_labels(None, None)
 
     def set_k(self, k: int) -> None:
         self.k = k
@@ -193,6 +236,11 @@ class TreeView(View):
         self.k = min(self.k, snap.n_leaves)
         self._recolour()
         self._later(lambda: self.dendrogram.set_tree(snap.linkage, snap.n_merges, self.k))
+
+    def set_cut(self, k: int) -> None:
+        """Cut the tree into k clusters, as a click on the dendrogram does."""
+        self.dendrogram.set_k(k)
+        self._on_cut(self.dendrogram.k())
 
     def _on_cut(self, k: int) -> None:
         self.k = k
@@ -207,6 +255,14 @@ class TreeView(View):
         else:
             labels = hierarchical.partial_labels(snap.linkage, snap.n_merges)
         self.scatter.set_labels(labels)
+        # Scored at the cut once the tree is whole; a drag of the cut rescores (subsample).
+        if snap.complete:
+            self.scores.show_labels(self.frame.dataset, labels)
+        else:
+            self.scores.show_labels(None, None)
+
+    def pending(self) -> bool:
+        return super().pending() or self.scores.busy()
 
 
 class SpectrumView(View):
@@ -243,6 +299,11 @@ class SpectrumView(View):
         self.scree.set_spectrum(snap.explained_ratio)
         self.scree.set_selected(self.q)
         self._draw_images()
+
+    def set_components(self, q: int) -> None:
+        """Keep q components, as a click on the scree plot does."""
+        self.scree.set_selected(q)
+        self._on_choose(self.scree.selected())
 
     def _on_choose(self, q: int) -> None:
         self.q = q
@@ -312,3 +373,13 @@ VIEWS: dict[type[Snapshot], type[View]] = {
     Spectrum: SpectrumView,
     LatentModel: LatentView,
 }
+
+# Larger views live in modules of their own, which import View from here: registered last.
+from engine.protocol import Mixture  # noqa: E402
+from ui.views_mixture import MixtureView  # noqa: E402
+
+VIEWS[Mixture] = MixtureView
+from engine.protocol import Spectral  # noqa: E402
+from ui.views_spectral import SpectralView  # noqa: E402
+
+VIEWS[Spectral] = SpectralView

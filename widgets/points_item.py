@@ -74,6 +74,7 @@ class PointsItem(pg.GraphicsObject):
         self._size: float | None = None
         self._scale = 1.0  # marker scale of the style (presentation mode enlarges markers)
         self._palette: tuple[str, ...] = CLUSTER_HEX
+        self._table: np.ndarray | None = None  # (m, 4) RGBA by label, instead of the palette
         self._pens: dict[int, QtGui.QPen] = {}
         self._box = (0.0, 0.0, 0.0, 0.0)
         self._bounding: QtCore.QRectF | None = None
@@ -155,6 +156,31 @@ class PointsItem(pg.GraphicsObject):
     def palette(self) -> tuple[str, ...]:
         return self._palette
 
+    def set_colour_table(self, table: np.ndarray | None) -> None:
+        """Colour label i with table[i] (RGBA uint8 rows) rather than with the palette: for
+        blended colours (a mixture's soft clusters), coded as labels so that the points are
+        still drawn one group per colour. None goes back to the palette."""
+        table = None if table is None else np.array(table, dtype=np.uint8).reshape(-1, 4)
+        if table is None and self._table is None:
+            return
+        self._table = table
+        self._version += 1
+        if self._raster is not None:
+            codes, lut = self._raster
+            self._raster = (codes, self._lut(len(lut)))
+        self._make_pens()
+        self.update()
+
+    def colour_table(self) -> np.ndarray | None:
+        return None if self._table is None else self._table.copy()
+
+    def colour(self, label: int) -> QtGui.QColor:
+        """The colour points of this label are drawn in."""
+        table = self._table
+        if table is not None and 0 <= label < len(table):
+            return QtGui.QColor(*(int(v) for v in table[label]))
+        return cluster_colour(label, self._palette)
+
     def size(self) -> float:
         base = self._size if self._size is not None else auto_marker_size(len(self._xy))
         return base * self._scale
@@ -221,15 +247,25 @@ class PointsItem(pg.GraphicsObject):
     def _lut(self, size: int) -> np.ndarray:
         """ARGB colour per label code (label - lowest label), for the image path."""
         lut = np.zeros(size, dtype=np.uint32)
-        for label in self._counts:
-            lut[label - self._lo] = cluster_colour(label, self._palette).rgba()
+        labels = np.fromiter(self._counts, dtype=np.int64, count=len(self._counts))
+        table = self._table
+        if table is not None:  # hundreds of blended colours: no QColor per label
+            inside = (labels >= 0) & (labels < len(table))
+            t = table[labels[inside]].astype(np.uint32)
+            lut[labels[inside] - self._lo] = (t[:, 3] << 24) | (t[:, 0] << 16) | (
+                t[:, 1] << 8) | t[:, 2]
+            labels = labels[~inside]
+        for label in labels.tolist():
+            lut[label - self._lo] = self.colour(label).rgba()
         return lut
 
     def _make_pens(self) -> None:
-        size = self.size()
         self._pens = {}
+        if self._raster is not None:
+            return  # the image path draws with its lookup table, not with pens
+        size = self.size()
         for key in self._counts:
-            pen = QtGui.QPen(cluster_colour(key, self._palette), size)
+            pen = QtGui.QPen(self.colour(key), size)
             pen.setCosmetic(True)
             round_cap = len(self._xy) <= self.round_below
             pen.setCapStyle(

@@ -17,6 +17,9 @@ from widgets.points_item import PointsItem
 from widgets.style import Style
 
 CENTRE_SIZE = 16.0
+MAX_WEIGHTED = 2_000  # point weights are drawn for at most this many points, the heaviest
+MIN_WEIGHT = 0.02  # weights under this share of the largest get no disc
+WEIGHT_SIZE = 26.0  # diameter of the heaviest point's disc, before the style's scale
 
 
 class ScatterCanvas(Canvas):
@@ -39,8 +42,10 @@ class ScatterCanvas(Canvas):
         self.trails_item = pg.PlotCurveItem()
         self.centres_item = pg.ScatterPlotItem(pxMode=True)
         self.marker_item = pg.ScatterPlotItem(pxMode=True)
+        self.weights_item = pg.ScatterPlotItem(pxMode=True)
         for z, item in enumerate(
-            (self.points, self.segments_item, self.trails_item, self.centres_item, self.marker_item)
+            (self.points, self.weights_item, self.segments_item, self.trails_item,
+             self.centres_item, self.marker_item)
         ):
             item.setZValue(z)
             # Segments reach the padded data box; letting them widen the view would pad twice.
@@ -51,6 +56,8 @@ class ScatterCanvas(Canvas):
         self._segments = np.empty((0, 2, 2))
         self._centres: np.ndarray | None = None
         self._marker_xy: tuple[float, float] | None = None
+        self._weights: tuple[np.ndarray, np.ndarray] | None = None  # rows, weights drawn
+        self._all_xy = np.empty((0, 2))  # every row's position, for the weights' discs
         self._centre_brushes: dict[int, QtGui.QBrush] = {}
         self.selection = self.enable_selection(self.plot_item, self.points)
         self.apply_style(self.canvas_style())
@@ -67,11 +74,13 @@ class ScatterCanvas(Canvas):
         self._centre_brushes.clear()
         self._draw_centres()
         self._draw_marker()
+        self._draw_weights()
 
     # ---- points -----------------------------------------------------------------------------
 
     def set_points(self, xy: np.ndarray, labels: np.ndarray | None = None) -> None:
         """Show (n, 2) points; labels (n,) ints colour them (-1 or None: grey)."""
+        self._all_xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         self.points.set_data(xy, labels)
 
     def set_labels(self, labels: np.ndarray | None) -> None:
@@ -191,6 +200,42 @@ class ScatterCanvas(Canvas):
             brush=pg.mkBrush(style.theme.accent),
         )
 
+    def set_weights(self, weights: np.ndarray | None) -> None:
+        """A weight per point (e.g. k-means++'s probability of being the next centre) as a
+        translucent disc whose area grows with it; None hides them. Only the heaviest
+        `MAX_WEIGHTED` points, of at least `MIN_WEIGHT` times the largest, get a disc."""
+        if weights is None:
+            self._weights = None
+        else:
+            w = np.asarray(weights, dtype=np.float64).ravel()
+            # Discs too small to see would only cover the points.
+            rows = np.flatnonzero(w >= MIN_WEIGHT * w.max()) if w.size else np.empty(0, int)
+            if rows.size > MAX_WEIGHTED:
+                rows = rows[np.argpartition(w[rows], -MAX_WEIGHTED)[-MAX_WEIGHTED:]]
+            self._weights = (rows, w[rows])
+        self._draw_weights()
+
+    def weights_drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, disc diameters in pixels) of the weighted points drawn now."""
+        if self._weights is None:
+            return np.empty(0, np.int64), np.empty(0)
+        return self._weights[0].copy(), np.asarray(self.weights_item.data["size"], float)
+
+    def _draw_weights(self) -> None:
+        if self._weights is None or self._weights[0].size == 0:
+            self.weights_item.setData([], [])
+            return
+        rows, w = self._weights
+        if rows.size and rows.max() >= len(self._all_xy):  # weights of another data set
+            self.weights_item.setData([], [])
+            return
+        xy = self._all_xy
+        style = self.canvas_style()
+        sizes = style.marker(WEIGHT_SIZE) * np.sqrt(w / w.max())  # area ∝ weight
+        self.weights_item.setData(x=xy[rows, 0], y=xy[rows, 1], size=sizes, symbol="o",
+                                  pen=pg.mkPen(style.theme.accent, width=style.width(1.0)),
+                                  brush=style.theme.colour("accent", 70))
+
     # ---- axes and the rest ------------------------------------------------------------------
 
     def set_axis_labels(self, x: str, y: str) -> None:
@@ -217,6 +262,7 @@ class ScatterCanvas(Canvas):
         self.set_centres(None, None)
         self.set_segments(None)
         self.set_marker(None)
+        self.set_weights(None)
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(600, 450)

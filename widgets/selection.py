@@ -233,6 +233,7 @@ class SelectionTool(QtCore.QObject):
         self._chosen.set_size(size)
         self._ring.set_size(size + 2 * RING_PX)
         self._ring.set_data(xy, np.zeros(len(xy), np.int64))
+        self._chosen.set_colour_table(self.points.colour_table())  # blended colours too
         self._chosen.set_data(xy, labels)
 
     # ---- gestures (called by the catcher)

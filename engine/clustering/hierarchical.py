@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import big_inputs
 from engine.cancellable import call_cancellable
 from engine.params import Choice, Int
 from engine.protocol import Algorithm, Tree
@@ -22,8 +23,10 @@ _SCIPY_METRIC = {"euclidean": "euclidean", "manhattan": "cityblock",
                  "chebyshev": "chebyshev", "cosine": "cosine"}
 _FASTCLUSTER_METRIC = {**_SCIPY_METRIC, "chebyshev": "chebychev"}
 
-# Complete and average linkage need all n(n-1)/2 distances: 1.6 GB at 20,000 points.
+# Complete and average linkage need all n(n-1)/2 distances: 1.6 GB at 20,000 points; fewer
+# points where less memory is free (engine/big_inputs.py).
 MAX_MATRIX_POINTS = 20_000
+MATRIX_BYTES_PER_PAIR = 4.0  # n(n-1)/2 float64 distances
 # Single and Ward linkage need O(n) memory but O(n²) time: about 7 s at 50,000 points.
 MAX_VECTOR_POINTS = 50_000
 # The cophenetic correlation compares two n(n-1)/2 arrays; skipped above this many points.
@@ -207,19 +210,29 @@ class Agglomerative(Algorithm):
         if params["n_clusters"] > n:
             raise ValueError(f"cannot cut {n} points into {params['n_clusters']} clusters: "
                              f"choose k of at most {n}")
-        if needs_matrix(method) and n > MAX_MATRIX_POINTS:
-            gb = n * (n - 1) / 2 * 8 / 1e9
-            raise ValueError(f"{method} linkage needs all pairwise distances: {n:,} points "
-                             f"would need {gb:.1f} GB. Use at most {MAX_MATRIX_POINTS:,} "
-                             "points, or single or Ward linkage, which need no distance matrix")
-        if not needs_matrix(method) and n > MAX_VECTOR_POINTS:
-            raise ValueError(f"{method} linkage of {n:,} points would take minutes; use at "
-                             f"most {MAX_VECTOR_POINTS:,} points (subsample the data)")
         if metric == "cosine":
             zero = np.flatnonzero(~dataset.X.any(axis=1))
             if zero.size:
                 raise ValueError(f"the cosine distance is undefined for a point at the origin "
                                  f"(row {zero[0] + 1}); choose another metric")
+
+    def max_points(self, dataset, params):
+        """Complete and average linkage hold all n(n−1)/2 distances (4 bytes per pair of
+        points, as float64); single and Ward need O(n) memory but O(n²) time."""
+        if needs_matrix(params["linkage"]):
+            return big_inputs.points_that_fit(MATRIX_BYTES_PER_PAIR, MAX_MATRIX_POINTS)
+        return MAX_VECTOR_POINTS
+
+    def too_many_points(self, n, params):
+        method = params["linkage"]
+        if needs_matrix(method):
+            need = MATRIX_BYTES_PER_PAIR * float(n) ** 2
+            room = big_inputs.MEMORY_SHARE * big_inputs.available_bytes()
+            return (f"{method.capitalize()} linkage on {n:,} points needs all pairwise "
+                    f"distances, {big_inputs.size_text(need)}; this machine has "
+                    f"{big_inputs.size_text(room)} to "
+                    "spare (single and Ward linkage need no distance matrix).")
+        return f"{method.capitalize()} linkage of {n:,} points would take many minutes."
 
     def run(self, dataset, params, ctx):
         method, metric = params["linkage"], params["metric"]

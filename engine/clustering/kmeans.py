@@ -9,8 +9,9 @@ imported (another scikit-learn), a plain numpy version with the same arithmetic 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -164,22 +165,75 @@ def initial_centres(X: np.ndarray, k: int, init: str, seed: int) -> np.ndarray:
     if init == "random":
         rows = np.random.default_rng(seed).choice(X.shape[0], size=k, replace=False)
         return X[np.sort(rows)].copy()
+    return plusplus(X, k, seed)[0]
+
+
+def plusplus(X: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's k-means++ seeding: the k centres and the rows they were taken from."""
     from sklearn.cluster import kmeans_plusplus
 
-    centres, _ = kmeans_plusplus(X, k, random_state=seed)
-    return centres
+    return kmeans_plusplus(np.asarray(X, dtype=np.float64), k, random_state=seed)
+
+
+def seeding_weights(X: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, float]:
+    """Each point's probability of being drawn next under k-means++ (D², the squared distance
+    to its nearest centre, over their sum) and that sum, the J of these centres."""
+    X = np.asarray(X, dtype=np.float64)
+    d2 = np.full(X.shape[0], np.inf)
+    for c in np.atleast_2d(centres):
+        np.minimum(d2, ((X - c) ** 2).sum(axis=1), out=d2)
+    total = float(d2.sum())
+    if total == 0:  # every point sits on a centre: scikit-learn then draws uniformly
+        return np.full(X.shape[0], 1.0 / X.shape[0]), 0.0
+    return d2 / total, total
+
+
+def seeding_steps(X: np.ndarray, k: int, seed: int, trace: _Growing,
+                  cancelled: Callable[[], bool] = lambda: False,
+                  indices: np.ndarray | None = None) -> Iterator[Partition]:
+    """k-means++ as k snapshots, one per centre: the centres so far and the D² weights with
+    which the newest one was drawn. The centres are scikit-learn's (its seeding is greedy:
+    it draws 2 + ln k candidates this way and keeps the one that lowers J most)."""
+    X = np.asarray(X, dtype=np.float64)
+    n = X.shape[0]
+    if indices is None:
+        indices = plusplus(X, k, seed)[1]
+    trials = 2 + int(np.log(k))
+    weights = np.full(n, 1.0 / n)
+    for c in range(1, k + 1):
+        if cancelled():
+            return
+        chosen = int(indices[c - 1])
+        centres = _frozen(X[indices[:c]].copy())
+        p_chosen = float(weights[chosen])
+        following, J = seeding_weights(X, centres)
+        if c == 1:
+            message = (f"centre 1 of {k}: a data point drawn uniformly at random "
+                       f"(probability 1/{n} = {p_chosen:.3g}); J = {J:.4g}")
+        else:
+            message = (f"centre {c} of {k}: chosen with probability {p_chosen:.3g}; points "
+                       f"far from the centres are likelier (∝ D²); of {trials} candidates "
+                       f"drawn so, the one that lowers J most is kept: J = {J:.4g}")
+        yield Partition(step=c, message=message,
+                        labels=_frozen(np.full(n, -1, dtype=np.int32)), centres=centres,
+                        objective=J, trace=trace.append(J), phase="seed",
+                        seed_weights=_frozen(weights.astype(np.float32)))
+        weights = following
 
 
 def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
                 cancelled: Callable[[], bool] = lambda: False,
                 progress: Callable[[float, str], None] | None = None,
                 kernels: Kernels | None = None, init_name: str = "given",
-                threads: int | None = None) -> Iterator[Partition]:
+                threads: int | None = None, first_step: int = 0,
+                trace: _Growing | None = None) -> Iterator[Partition]:
     """Lloyd's iterations from these centres, as snapshots: init, then assign/update pairs.
 
     Stops after an assignment that changes no point (converged) or after `max_iter`
     iterations; then one last assignment makes the labels match the final centres, as
     scikit-learn does. As scikit-learn, works on the data minus its mean (for accuracy).
+    Steps are numbered after `first_step`, and J is appended to `trace` when given (so a
+    run shown after its seeding goes on counting).
     """
     kern = kernels or best_kernels()
     n_threads = min(kern.n_threads, threads) if threads else kern.n_threads
@@ -194,8 +248,9 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
     wic = np.zeros(k)
     shift = np.zeros(k)
     work = np.full(n, -1, dtype=np.int32)
-    trace, path = _Growing(()), _Growing((k, d))
-    step = 0
+    trace = trace if trace is not None else _Growing(())
+    path = _Growing((k, d))
+    step = first_step
 
     def snapshot(phase, labels, c, J, message, changed=0, converged=False) -> Partition:
         nonlocal step
@@ -316,6 +371,11 @@ class KMeans(Algorithm):
                help="k-means++ spreads the first centres apart; random picks k data points."),
         Int(name="max_iter", label="max iterations", default=100, low=1, high=1000,
             help="Stop after this many assign/update rounds even if points still move."),
+        Int(name="n_init", label="restarts", default=1, low=1, high=20,
+            help="Runs from different seeds (seed, seed + 1, ...); each one's final J is "
+                 "listed and the best kept: different starts end in different local minima."),
+        Int(name="elbow", label="elbow up to k", default=10, low=0, high=30,
+            help="At the end, J for every k from 1 to this (the elbow plot); 0 skips it."),
         seed_param(),
     )
     snapshot_type = Partition
@@ -330,13 +390,120 @@ class KMeans(Algorithm):
     def run(self, dataset, params, ctx):
         if ctx.cancelled():
             return
-        ctx.progress(0.0, f"choosing {params['n_clusters']} initial centres ({params['init']})")
-        done, centres = call_cancellable(  # k-means++ takes seconds on a million points
-            lambda: initial_centres(dataset.X, params["n_clusters"], params["init"],
-                                    params["seed"]), ctx.cancelled)
+        X, k, init, seed = dataset.X, params["n_clusters"], params["init"], params["seed"]
+        ctx.progress(0.0, f"choosing {k} initial centres ({init})")
+        done, seeded = call_cancellable(  # k-means++ takes seconds on a million points
+            lambda: _seed(X, k, init, seed), ctx.cancelled)
         if not done:
             return
-        yield from lloyd_steps(dataset.X, centres, params["max_iter"], ctx.cancelled,
-                               ctx.progress, init_name=params["init"], threads=ctx.threads)
+        centres, indices = seeded
+        trace = _Growing(())
+        first = 0
+        if indices is not None:  # k-means++: one snapshot per centre chosen
+            yield from seeding_steps(X, k, seed, trace, ctx.cancelled, indices)
+            first = k
+        last = None
+        for snap in lloyd_steps(X, centres, params["max_iter"], ctx.cancelled, ctx.progress,
+                                init_name=init, threads=ctx.threads, first_step=first,
+                                trace=trace):
+            if last is not None:
+                yield last
+            last = snap
+        if last is None or ctx.cancelled():
+            return
+        runs = [last]
+        for r in range(1, params["n_init"]):
+            ctx.progress(r / params["n_init"], f"restart {r + 1} of {params['n_init']}")
+            run = _final_run(X, k, init, seed + r, params["max_iter"], ctx)
+            if run is None:
+                return
+            yield last
+            runs.append(run)
+            last = _restart_snapshot(run, runs, last, trace, seed + r, params["max_iter"])
+        if len(runs) > 1:
+            yield last  # the final snapshot is then the best run's, after it
+        elbow = None
+        if params["elbow"]:
+            elbow = _elbow(X, min(params["elbow"], dataset.n), init, seed, params, runs, ctx)
+            if elbow is None:
+                return
+        yield _final_snapshot(last, runs, elbow, trace, k)
         if not ctx.cancelled():
             ctx.progress(1.0, "done")
+
+
+# ---------------------------------------------------------------- restarts and elbow
+
+
+def _seed(X, k, init, seed) -> tuple[np.ndarray, np.ndarray | None]:
+    """Initial centres, and the rows k-means++ took them from (None for random)."""
+    if init == "k-means++":
+        return plusplus(X, k, seed)
+    return initial_centres(X, k, init, seed), None
+
+
+def _final_run(X, k, init, seed, max_iter, ctx) -> Partition | None:
+    """One whole run from this seed, not shown step by step: its last snapshot."""
+    done, centres = call_cancellable(lambda: initial_centres(X, k, init, seed), ctx.cancelled)
+    if not done:
+        return None
+    tail = deque(lloyd_steps(X, centres, max_iter, ctx.cancelled, threads=ctx.threads),
+                 maxlen=1)
+    return None if ctx.cancelled() or not tail else tail[0]
+
+
+def _best(runs: list[Partition]) -> int:
+    return int(np.argmin([r.objective for r in runs]))
+
+
+def _restart_snapshot(run: Partition, runs: list[Partition], shown: Partition,
+                      trace: _Growing, seed: int, max_iter: int) -> Partition:
+    """The end of restart r, shown on the scatter, with every run's J so far."""
+    r, best = len(runs), _best(runs)
+    iters = run.step // 2 if run.converged else max_iter
+    message = (f"run {r} (seed {seed}): {'converged' if run.converged else 'stopped'} after "
+               f"{iters} iterations with J = {run.objective:.4g}; best so far: run "
+               f"{best + 1}, J = {runs[best].objective:.4g}")
+    return replace(run, step=shown.step + 1, message=message, trace=trace.append(run.objective),
+                   centre_path=None, phase="restart",
+                   restarts=_frozen(np.array([x.objective for x in runs])), best_run=best)
+
+
+def _elbow(X, kmax, init, seed, params, runs, ctx) -> np.ndarray | None:
+    """J for k = 1..kmax, each the best of `n_init` runs from the same seeds as this run."""
+    J = np.empty(kmax)
+    for k in range(1, kmax + 1):
+        ctx.progress(0.99, f"elbow: J for k = {k} of {kmax}")
+        if k == runs[0].centres.shape[0]:
+            J[k - 1] = min(r.objective for r in runs)  # the run itself: the same numbers
+            continue
+        best = np.inf
+        for r in range(params["n_init"]):
+            run = _final_run(X, k, init, seed + r, params["max_iter"], ctx)
+            if run is None:
+                return None
+            best = min(best, run.objective)
+        J[k - 1] = best
+    return _frozen(J)
+
+
+def _final_snapshot(last: Partition, runs: list[Partition], elbow, trace: _Growing,
+                    k: int) -> Partition:
+    """The best run's partition, with every run's J and the elbow."""
+    best = _best(runs)
+    Js = np.array([r.objective for r in runs])
+    notes = []
+    if len(runs) > 1:
+        listed = ", ".join(f"{j:.4g}" for j in Js)
+        notes.append(f"best of {len(runs)} runs kept: run {best + 1}, J = {Js[best]:.4g} "
+                     f"(final J of each run: {listed})")
+    if elbow is not None:
+        notes.append(f"elbow: J over k = 1..{len(elbow)} drawn, k = {k} marked")
+    if len(runs) == 1:
+        return replace(last, message="; ".join([last.message, *notes]),
+                       restarts=_frozen(Js), best_run=0, elbow=elbow)
+    chosen = runs[best]
+    return replace(chosen, step=last.step + 1, message="; ".join(notes), phase="best",
+                   trace=trace.append(chosen.objective),
+                   centre_path=chosen.centre_path if best == 0 else None,
+                   restarts=_frozen(Js), best_run=best, elbow=elbow)

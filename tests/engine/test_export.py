@@ -20,7 +20,7 @@ def blobs():
 def test_partition_labels_centres_and_objective(blobs):
     final = run_to_end("kmeans", blobs, {"n_clusters": 3})
     tables = snapshot_tables(final, blobs)
-    assert set(tables) == {"labels", "centres", "objective"}
+    assert set(tables) == {"labels", "centres", "objective", "restarts", "elbow", "scores"}
     header, rows = tables["labels"]
     assert header == ["point", "cluster", "class"]
     assert len(rows) == blobs.n
@@ -89,7 +89,8 @@ def test_csv_files_read_back(tmp_path, blobs):
     final = run_to_end("kmeans", blobs, {"n_clusters": 3})
     tables = snapshot_tables(final, blobs)
     paths = write_tables(tmp_path / "run.csv", tables)
-    assert [p.name for p in paths] == ["run_labels.csv", "run_centres.csv", "run_objective.csv"]
+    assert [p.name for p in paths] == ["run_labels.csv", "run_centres.csv", "run_objective.csv",
+                                       "run_restarts.csv", "run_elbow.csv", "run_scores.csv"]
     with paths[0].open(newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["point", "cluster", "class"] and len(rows) == blobs.n + 1

@@ -169,3 +169,65 @@ def test_vae_model_restores_its_final_snapshot_without_training(tmp_path):
         session.load_model(path, "0" * 64, ds)
     with pytest.raises(SessionError, match="trained on 40 points"):
         session.load_model(path, digest, datasets.load("moons", n_samples=41, seed=0))
+
+
+def test_a_tag_is_not_taken_for_a_file_of_that_name_in_the_current_folder(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for tag in ("selection", "drawn", "session"):
+        (tmp_path / tag).write_text("a,b\n1,2\n")
+        ds = Dataset(name="some points", X=np.zeros((2, 2)), source=tag)
+        assert isinstance(session.data_spec(ds), InlineData), tag
+
+
+def _mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_written_files_get_the_normal_mode_not_mkstemps_0600(tmp_path, monkeypatch):
+    """A session saved into a shared folder must be readable by others, as any file is."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.uesession.json"
+        session.write(_session(BuiltinData("iris")), fresh)
+        assert _mode(fresh) == 0o644
+        kept = tmp_path / "kept.uesession.json"
+        kept.write_text("old")
+        os.chmod(kept, 0o640)
+        session.atomic_write(kept, b"new")
+        assert _mode(kept) == 0o640 and kept.read_bytes() == b"new"
+    finally:
+        os.umask(old)
+
+
+def _final_vae(ds):
+    from engine.protocol import RunContext
+
+    vae = session.registry.get("vae")
+    params = vae.resolve(ds, {"epochs": 1, "hidden": 8, "batch_size": 16})
+    return list(vae.run(ds, params, RunContext(seed=0)))[-1]
+
+
+def test_a_model_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    import os
+
+    ds = datasets.load("moons", n_samples=30, seed=0)
+    final = _final_vae(ds)
+    path = tmp_path / "m.model.pt"
+    old = os.umask(0o022)
+    try:
+        digest = session.save_model(final, path)
+    finally:
+        os.umask(old)
+    assert digest == session.sha256_file(path) and _mode(path) == 0o644
+    path.unlink()
+
+    def fail(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session.os, "replace", fail)
+    with pytest.raises(OSError):
+        session.save_model(final, path)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind

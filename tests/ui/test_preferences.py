@@ -139,7 +139,7 @@ def test_open_recent_menu_lists_and_opens_files_and_sessions(qtbot, window, tmp_
     session.write_text("{}")
     window.preferences.add_recent_session(session)
     opened = []
-    window.session = type("FakeSession", (), {"open_path": staticmethod(opened.append)})()
+    window.session = type("FakeSession", (), {"open": staticmethod(opened.append)})()
 
     window.recent_menu.rebuild()
     entries = {a.text().replace("&", ""): a for a in window.recent_menu.menu.actions()}

@@ -83,7 +83,7 @@ def test_export_canvas_window_and_results(qtbot, window, tmp_path):
     view = window.current_view()
     assert isinstance(view, PartitionView)
     names = [name for name, _ in view.named_canvases()]
-    assert names == ["Clusters", "Objective per step"]
+    assert names == ["Clusters", "Objective per step", "Silhouette and scores", "Elbow"]
     assert window.export.target() is view.scatter  # nothing focused: the main canvas
     view.curve.plot_widget.setFocus()
     assert window.export.target() is view.curve
@@ -96,7 +96,8 @@ def test_export_canvas_window_and_results(qtbot, window, tmp_path):
     assert QImage(str(tmp_path / "w.png")).width() >= window.width()
 
     paths = window.export.results_csv(tmp_path / "run.csv")
-    assert [p.name for p in paths] == ["run_labels.csv", "run_centres.csv", "run_objective.csv"]
+    assert [p.name for p in paths] == ["run_labels.csv", "run_centres.csv", "run_objective.csv",
+                                       "run_restarts.csv", "run_elbow.csv", "run_scores.csv"]
     with paths[0].open(newline="") as f:
         rows = list(csv.reader(f))
     final = window.controller.history[len(window.controller.history) - 1]
@@ -109,7 +110,7 @@ def test_tree_results_use_the_current_cut(qtbot, window, tmp_path):
     window.method_panel.set_values({"n_clusters": 3})
     assert run_and_wait(qtbot, window) == "done"
     window.current_view().dendrogram.cut_changed.emit(5)
-    labels, linkage = window.export.results_csv(tmp_path / "tree.csv")
+    labels, linkage, _ = window.export.results_csv(tmp_path / "tree.csv")
     with labels.open(newline="") as f:
         clusters = {r[1] for r in list(csv.reader(f))[1:]}
     assert len(clusters) == 5

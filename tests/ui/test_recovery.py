@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
+from engine import session as sessions
 from engine.session import SUFFIX
 from ui.main_window import MainWindow
-from ui.recovery import QUESTION, Recovery
+from ui.recovery import QUESTION
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -21,8 +22,9 @@ def _collect_in_the_main_thread():
     gc.collect()
 
 
-def _window(qtbot) -> MainWindow:
-    w = MainWindow(dataset=None)
+def _window(qtbot, folder) -> MainWindow:
+    """A window whose own recovery writes to `folder`."""
+    w = MainWindow(dataset=None, recovery_folder=folder)
     qtbot.addWidget(w)
     w.run_bar.set_fastest()
     return w
@@ -40,8 +42,9 @@ def _button(box, text):
 
 
 def test_a_drawing_is_recovered_after_a_crash(qtbot, tmp_path):
-    crashed = _window(qtbot)
-    recovery = Recovery(crashed, interval_ms=5, folder=tmp_path)
+    crashed = _window(qtbot, tmp_path)
+    recovery = crashed.recovery
+    recovery.timer.setInterval(5)
     points = [[0.5, 1.0], [2.0, -3.25], [4.0, 4.0], [-1.0, 0.0]]
     _draw(crashed, points, 3)
     crashed.method_panel.select("kmeans")
@@ -50,17 +53,18 @@ def test_a_drawing_is_recovered_after_a_crash(qtbot, tmp_path):
     saved = json.loads(recovery.path.read_text())
     assert saved["dataset"]["kind"] == "inline" and saved["dataset"]["source"] == "drawn"
     assert saved["method"] == {"id": "kmeans", "params": crashed.method_panel.values()}
-    fresh = _window(qtbot)
-    assert Recovery(fresh, folder=tmp_path).offer() is None  # its window is alive: not ours
+    fresh = _window(qtbot, tmp_path)
+    rescuer = fresh.recovery
+    assert rescuer.offer() is None  # its window is alive: not ours
     # The crash: the window never closes, the file stays, and its process's lock dies with it.
     recovery.timer.stop()
     recovery.lock.unlock()
 
-    rescuer = Recovery(fresh, folder=tmp_path)
     box = rescuer.offer()
     assert box is not None and box.isVisible() and box.text() == QUESTION
     with qtbot.waitSignal(fresh.session.restored, timeout=30000) as blocker:
         _button(box, "Restore").click()
+        assert recovery.path.exists()  # until the session is back
     assert blocker.args == ["done"]
     assert fresh.dataset.source == "drawn"
     np.testing.assert_array_equal(fresh.dataset.X, points)
@@ -73,8 +77,8 @@ def test_a_drawing_is_recovered_after_a_crash(qtbot, tmp_path):
 
 
 def test_written_only_on_change_and_removed_on_a_clean_close(qtbot, tmp_path):
-    w = _window(qtbot)
-    recovery = Recovery(w, interval_ms=60_000, folder=tmp_path)
+    w = _window(qtbot, tmp_path)
+    recovery = w.recovery
     assert not recovery.save_now()  # nothing changed yet
     _draw(w, [[0.0, 0.0], [1.0, 1.0]], 0)
     assert recovery.save_now()
@@ -89,9 +93,8 @@ def test_written_only_on_change_and_removed_on_a_clean_close(qtbot, tmp_path):
 
 def test_two_windows_keep_their_own_files(qtbot, tmp_path):
     """A second copy of the program neither offers nor removes a live window's file."""
-    first, second = _window(qtbot), _window(qtbot)
-    ours = Recovery(first, interval_ms=60_000, folder=tmp_path)
-    theirs = Recovery(second, interval_ms=60_000, folder=tmp_path)
+    first, second = _window(qtbot, tmp_path), _window(qtbot, tmp_path)
+    ours, theirs = first.recovery, second.recovery
     _draw(first, [[0.0, 0.0], [1.0, 1.0]], 0)
     _draw(second, [[5.0, 5.0]], 1)
     assert ours.save_now() and theirs.save_now() and ours.path != theirs.path
@@ -104,8 +107,60 @@ def test_two_windows_keep_their_own_files(qtbot, tmp_path):
 def test_an_unreadable_recovery_file_is_reported_and_removed(qtbot, tmp_path):
     broken = tmp_path / ("session-1-1" + SUFFIX)
     broken.write_text("{ not json")
-    w = _window(qtbot)
-    assert Recovery(w, folder=tmp_path).offer() is None
+    w = _window(qtbot, tmp_path)
+    assert w.recovery.offer() is None
     assert not broken.exists()
     assert "could not be read" in w.statusBar().currentMessage()
+    w.close()
+
+
+def _left_by_a_crash(folder, session) -> None:
+    sessions.write(session, folder / ("session-1-1" + SUFFIX))
+
+
+def test_a_restore_that_fails_keeps_the_file_for_next_time(qtbot, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n1,2\n3,4\n")
+    spec = sessions.FileData(str(data), sessions.sha256_file(data), None)
+    _left_by_a_crash(tmp_path, sessions.Session(spec, "kmeans", {"n_clusters": 2}))
+    data.unlink()  # the data it needs has gone
+    w = _window(qtbot, tmp_path)
+    box = w.recovery.offer()
+    with qtbot.waitSignal(w.session.restored, timeout=30000) as blocker:
+        _button(box, "Restore").click()
+    assert blocker.args == ["failed"]
+    assert w.recovery.left_behind() == [tmp_path / ("session-1-1" + SUFFIX)]  # and unclaimed
+    box = w.recovery.offer()
+    _button(box, "Discard").click()
+    assert w.recovery.left_behind() == []
+    w.close()
+
+
+def test_a_failed_write_is_tried_again(qtbot, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    w = _window(qtbot, blocker / "recovery")  # a file where the folder should be
+    _draw(w, [[0.0, 0.0], [1.0, 1.0]], 0)
+    assert not w.recovery.save_now()
+    assert "Could not write the recovery file" in w.statusBar().currentMessage()
+    blocker.unlink()
+    assert w.recovery.save_now()  # nothing changed since, but it was never written
+    w.close()
+
+
+def test_a_data_file_that_cannot_be_read_is_reported_not_raised(qtbot, tmp_path,
+                                                                monkeypatch):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n1,2\n3,4\n")
+    w = _window(qtbot, tmp_path / "recovery")
+    with qtbot.waitSignal(w.data_panel.dataset_changed, timeout=30000):
+        w.data_panel.load_path(str(data))
+
+    def unreadable(path, *_args):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(sessions, "sha256_file", unreadable)  # root reads a chmod 000 file
+    assert not w.recovery.save_now()  # from the timer's slot: it must not raise
+    message = w.statusBar().currentMessage()
+    assert "cannot read the data file" in message and "d.csv" in message
     w.close()

@@ -3,6 +3,7 @@ a corrupt, foreign or changed-data session leaves the window as it was and says 
 
 import gc
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -108,7 +109,8 @@ def test_corrupt_and_foreign_files_change_nothing(qtbot, window, tmp_path, conte
     assert ("not valid JSON" in text) or ("not an Unsupervised Explorer session" in text)
 
 
-def test_changed_data_file_changes_nothing_and_says_which_field(qtbot, window, tmp_path):
+def test_changed_data_file_changes_nothing_and_says_which_field(qtbot, window, tmp_path,
+                                                                monkeypatch):
     data = tmp_path / "d.csv"
     data.write_text("x,y\n1,2\n3,4\n5,7\n")
     spec = sessions.FileData(str(data), sessions.sha256_file(data), None)
@@ -117,10 +119,66 @@ def test_changed_data_file_changes_nothing_and_says_which_field(qtbot, window, t
     data.write_text("x,y\n1,2\n3,4\n5,8\n")
     window.method_panel.set_values({"n_clusters": 5})
     before = _state(window)
-    assert not window.session.open(str(path))
-    qtbot.wait(50)
+    hashed_on = []
+
+    def sha256_file(*args):
+        hashed_on.append(threading.current_thread())
+        return real_sha256(*args)
+
+    real_sha256 = sessions.sha256_file
+    monkeypatch.setattr(sessions, "sha256_file", sha256_file)
+    assert _open(qtbot, window, path) == "failed"
+    assert hashed_on and threading.main_thread() not in hashed_on  # the window never froze
     assert _state(window) == before
     assert "s.uesession.json: dataset.sha256:" in window.session.message_box.text()
+
+
+def test_a_session_still_loading_gives_way_to_the_users_choice(qtbot, window, tmp_path,
+                                                               monkeypatch):
+    """The user picks other data, or runs, while the session's data loads: the session is
+    dropped, and landing later it replaces nothing."""
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n1,2\n3,4\n5,7\n")
+    path = tmp_path / "s.uesession.json"
+    spec = sessions.FileData(str(data), sessions.sha256_file(data), None)
+    sessions.write(sessions.Session(spec, "kmeans", {"n_clusters": 2}), path)
+    for choice in ("load", "draw", "run"):
+        release = threading.Event()
+        real_sha256 = sessions.sha256_file
+        monkeypatch.setattr(sessions, "sha256_file",
+                            lambda *a, real=real_sha256, ev=release: ev.wait(10) and real(*a))
+        outcome = []
+        window.session.restored.connect(outcome.append)
+        try:
+            assert window.session.open(str(path))
+            ours = datasets.load("moons", n_samples=30, seed=4)
+            if choice == "load":
+                load(qtbot, window, ours)
+            elif choice == "draw":  # a drawing, a selection: data set made in the window
+                window.data_panel.set_dataset(ours)
+            else:
+                ours = window.dataset
+                assert run_and_wait(qtbot, window) == "done"
+            assert outcome == ["cancelled"]
+            assert "abandoned: you chose other data" in window.statusBar().currentMessage()
+        finally:
+            release.set()
+            monkeypatch.setattr(sessions, "sha256_file", real_sha256)
+        qtbot.waitUntil(lambda: not window.session.loader.is_busy(), timeout=10000)
+        qtbot.wait(20)  # a result still on its way in the event queue
+        assert window.dataset is ours and outcome == ["cancelled"]
+        window.session.restored.disconnect(outcome.append)
+
+
+def test_a_screenshot_of_a_session_that_failed_exits_non_zero(qtbot, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n1,2\n3,4\n")
+    spec = sessions.FileData(str(data), sessions.sha256_file(data), 7)  # no column 7
+    path = tmp_path / "s.uesession.json"
+    sessions.write(sessions.Session(spec, "kmeans", {"n_clusters": 2}, ran=True), path)
+    png = tmp_path / "shot.png"
+    assert main.main(["--open", str(path), "--screenshot", str(png), "--size", "400x300"]) == 1
+    assert not png.exists()
 
 
 def test_open_a_session_headless_writes_a_screenshot(qtbot, window, tmp_path):
@@ -133,7 +191,8 @@ def test_open_a_session_headless_writes_a_screenshot(qtbot, window, tmp_path):
     assert png.stat().st_size > 10000
 
 
-def test_a_vae_comes_back_from_its_saved_weights_without_training(qtbot, window, fresh, tmp_path):
+def test_a_vae_comes_back_from_its_saved_weights_without_training(qtbot, window, fresh, tmp_path,
+                                                                   monkeypatch):
     window.method_panel.select("vae")
     window.method_panel.set_values({"epochs": 2, "hidden": 8, "batch_size": 32})
     assert run_and_wait(qtbot, window) == "done"
@@ -141,7 +200,12 @@ def test_a_vae_comes_back_from_its_saved_weights_without_training(qtbot, window,
     assert window.session.save(str(path))
     model = json.loads(path.read_text())["model"]
     assert model["file"] == "v.model.pt" and (tmp_path / "v.model.pt").is_file()
+    hashed_on = []
+    real_sha256 = sessions.sha256_file
+    monkeypatch.setattr(sessions, "sha256_file", lambda *a: hashed_on.append(
+        threading.current_thread()) or real_sha256(*a))
     assert _open(qtbot, fresh, path) == "done"
+    assert hashed_on and threading.main_thread() not in hashed_on  # the weights, off the GUI
     assert len(fresh.controller.history) == 1  # put back, not trained: one snapshot
     before, after = window.controller.history[-1], fresh.controller.history[-1]
     np.testing.assert_array_equal(after.codes, before.codes)
@@ -165,3 +229,54 @@ def test_dropping_a_session_file_opens_it(qtbot, window, fresh, tmp_path):
         fresh.dropEvent(event)
     assert blocker.args == ["done"]
     assert fresh.algorithm.id == "pca" and fresh.dataset.n == window.dataset.n
+
+
+def test_a_missing_or_changed_model_file_means_training_again(qtbot, window, fresh, tmp_path):
+    window.method_panel.select("vae")
+    window.method_panel.set_values({"epochs": 2, "hidden": 8, "batch_size": 32})
+    assert run_and_wait(qtbot, window) == "done"
+    path = tmp_path / "v.uesession.json"
+    assert window.session.save(str(path))
+    model = tmp_path / "v.model.pt"
+    model.unlink()
+    assert _open(qtbot, fresh, path) == "done"
+    assert len(fresh.controller.history) > 1  # trained again, step by step
+    np.testing.assert_allclose(fresh.controller.history[-1].codes,
+                               window.controller.history[-1].codes)  # with the saved seed
+    message = fresh.statusBar().currentMessage()
+    assert "v.model.pt is not there" in message and "training it again" in message
+    model.write_bytes(b"not the model that was saved")
+    assert _open(qtbot, fresh, path) == "done"
+    assert "has changed" in fresh.statusBar().currentMessage()
+
+
+def test_views_and_panel_are_set_as_a_click_would(qtbot, window):
+    """What a session puts back (the 2-D view, the tree's cut, the components kept) goes
+    through the widgets' own methods, which update everything a click would."""
+    load(qtbot, window, datasets.load("blobs", n_samples=40, n_features=4, seed=3))
+    panel = window.data_panel
+    panel.set_view_mode((2, 1))
+    assert panel.view_mode() == (2, 1) and window.frame.axis_labels[0] == panel.view_x.itemText(2)
+    panel.set_view_mode("pca")
+    assert panel.view_mode() == "pca"
+    window.method_panel.select("agglomerative")
+    assert run_and_wait(qtbot, window) == "done"
+    tree = window.current_view()
+    tree.set_cut(2)
+    assert tree.k == 2 and tree.dendrogram.k() == 2
+    assert [c for c in tree.scatter.colour_counts() if c >= 0] == [0, 1]
+    window.method_panel.select("pca")
+    assert run_and_wait(qtbot, window) == "done"
+    spectrum = window.current_view()
+    spectrum.set_components(1)
+    assert spectrum.q == 1 and spectrum.scree.selected() == 1
+
+
+def test_a_recent_session_opens_and_is_remembered(qtbot, window, fresh, tmp_path):
+    window.method_panel.select("pca")
+    path = tmp_path / "r.uesession.json"
+    assert window.session.save(str(path))
+    with qtbot.waitSignal(fresh.session.restored, timeout=30000) as blocker:
+        fresh.open_recent_session(str(path))
+    assert blocker.args == ["done"] and fresh.algorithm.id == "pca"
+    assert fresh.preferences.recent("sessions")[0] == str(path.resolve())
