@@ -14,7 +14,10 @@ import math
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from widgets.catcher import ViewBoxCatcher
+
 PAINT = "paint"
+CATCHER_Z = 1e6  # above the selection tool's catcher: drawing wins if both are on
 ERASE = "erase"
 MIN_RADIUS_PX = 8.0  # the brush is never smaller than this on screen
 PAINT_STEP_PX = 10.0  # a drag paints once per this many pixels travelled
@@ -23,24 +26,11 @@ _ERASE_PEN = QtGui.QColor(90, 90, 90)
 _BUTTONS = {QtCore.Qt.MouseButton.LeftButton: PAINT, QtCore.Qt.MouseButton.RightButton: ERASE}
 
 
-class _Catcher(pg.GraphicsObject):
+class _Catcher(ViewBoxCatcher):
     """Covers the ViewBox and turns its drags and clicks into calls on the tool."""
 
     def __init__(self, tool: DrawTool, view_box: pg.ViewBox):
-        super().__init__()
-        self._tool = tool
-        self.setParentItem(view_box)
-        self.setZValue(1e6)
-        self.setCursor(QtCore.Qt.CursorShape.CrossCursor)
-        self.setAcceptHoverEvents(True)
-        view_box.sigResized.connect(lambda _vb: self.prepareGeometryChange())
-
-    def boundingRect(self) -> QtCore.QRectF:
-        parent = self.parentItem()
-        return parent.boundingRect() if parent is not None else QtCore.QRectF()
-
-    def paint(self, painter, option=None, widget=None) -> None:
-        pass
+        super().__init__(tool, view_box, CATCHER_Z)
 
     def hoverEvent(self, ev) -> None:
         if ev.isExit():

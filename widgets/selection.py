@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.selection import as_rows, points_in_box, points_in_polygon
+from widgets.catcher import ViewBoxCatcher
 from widgets.points_item import PointsItem
 
 PAN, LASSO, RECTANGLE = "pan", "lasso", "rectangle"
@@ -31,25 +32,12 @@ _LEFT = QtCore.Qt.MouseButton.LeftButton
 _ADD = QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.MetaModifier
 
 
-class _Catcher(pg.GraphicsObject):
+class _Catcher(ViewBoxCatcher):
     """Covers the ViewBox while selecting and turns left drags and clicks into selections."""
 
     def __init__(self, tool: SelectionTool, view_box: pg.ViewBox):
-        super().__init__()
-        self._tool = tool
-        self.setParentItem(view_box)
-        self.setZValue(_CATCHER_Z)
-        self.setCursor(QtCore.Qt.CursorShape.CrossCursor)
-        self.setAcceptHoverEvents(True)
+        super().__init__(tool, view_box, _CATCHER_Z)
         self.modifiers = QtCore.Qt.KeyboardModifier.NoModifier
-        view_box.sigResized.connect(lambda _vb: self.prepareGeometryChange())
-
-    def boundingRect(self) -> QtCore.QRectF:
-        parent = self.parentItem()
-        return parent.boundingRect() if parent is not None else QtCore.QRectF()
-
-    def paint(self, painter, option=None, widget=None) -> None:
-        pass
 
     def hoverEvent(self, ev) -> None:
         if not ev.isExit():
