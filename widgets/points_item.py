@@ -146,12 +146,7 @@ class PointsItem(pg.GraphicsObject):
         if palette == self._palette:
             return
         self._palette = palette
-        self._version += 1
-        if self._raster is not None:
-            codes, lut = self._raster
-            self._raster = (codes, self._lut(len(lut)))
-        self._make_pens()
-        self.update()
+        self._recolour()
 
     def palette(self) -> tuple[str, ...]:
         return self._palette
@@ -164,6 +159,10 @@ class PointsItem(pg.GraphicsObject):
         if table is None and self._table is None:
             return
         self._table = table
+        self._recolour()
+
+    def _recolour(self) -> None:
+        """The colours changed: new pens and colour table, the same points and codes."""
         self._version += 1
         if self._raster is not None:
             codes, lut = self._raster
