@@ -87,14 +87,6 @@ def subsample(dataset: Dataset, size: int, seed: int = 0) -> Dataset:
         raise ValueError(f"a subsample of {size:,} points from {dataset.n:,} is not possible")
     rows = np.sort(np.random.default_rng(seed).choice(dataset.n, size=size, replace=False))
     base = _SUFFIX.sub("", dataset.name)
-    return Dataset(
-        name=f"{base} (random subsample of {size:,})",
-        X=dataset.X[rows],
-        y=None if dataset.y is None else dataset.y[rows],
-        feature_names=dataset.feature_names,
-        target_names=dataset.target_names,
-        image_shape=dataset.image_shape,
-        source="subsample",
-        description=f"{size:,} of the {dataset.n:,} points of {dataset.name}, drawn at "
-                    f"random (seed {seed})",
-    )
+    return dataset.rows(rows, f"{base} (random subsample of {size:,})", "subsample",
+                        f"{size:,} of the {dataset.n:,} points of {dataset.name}, drawn at "
+                        f"random (seed {seed})")

@@ -59,6 +59,13 @@ class Dataset:
     def n(self) -> int:
         return self.X.shape[0]
 
+    def rows(self, rows: np.ndarray, name: str, source: str, description: str) -> Dataset:
+        """A data set of these rows (a selection, a subsample), keeping the feature names,
+        labels, label names and image shape; options do not carry over."""
+        return Dataset(name=name, X=self.X[rows], y=None if self.y is None else self.y[rows],
+                       feature_names=self.feature_names, target_names=self.target_names,
+                       image_shape=self.image_shape, source=source, description=description)
+
     @property
     def d(self) -> int:
         return self.X.shape[1]

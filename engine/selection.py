@@ -75,13 +75,5 @@ def subset(dataset: Dataset, rows) -> Dataset:
     if not len(rows):
         raise ValueError("no points selected")
     base = _SUFFIX.sub("", dataset.name)
-    return Dataset(
-        name=f"{base} (selection of {len(rows)})",
-        X=dataset.X[rows],
-        y=None if dataset.y is None else dataset.y[rows],
-        feature_names=dataset.feature_names,
-        target_names=dataset.target_names,
-        image_shape=dataset.image_shape,
-        source="selection",
-        description=f"{len(rows)} of the {dataset.n} points of {dataset.name}",
-    )
+    return dataset.rows(rows, f"{base} (selection of {len(rows)})", "selection",
+                        f"{len(rows)} of the {dataset.n} points of {dataset.name}")
