@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import big_inputs
+from engine import big_inputs, distances
 from engine.cancellable import call_cancellable
 from engine.params import Choice, Int
 from engine.protocol import Algorithm, Tree
 from engine.registry import register
 
 LINKAGES = ("single", "complete", "average", "ward")
-METRICS = ("euclidean", "manhattan", "chebyshev", "cosine")
-# Our metric names as scipy's pdist and fastcluster's linkage_vector spell them.
-_SCIPY_METRIC = {"euclidean": "euclidean", "manhattan": "cityblock",
-                 "chebyshev": "chebyshev", "cosine": "cosine"}
-_FASTCLUSTER_METRIC = {**_SCIPY_METRIC, "chebyshev": "chebychev"}
+METRICS = distances.COMMON_METRICS
 
 # Complete and average linkage need all n(n-1)/2 distances: 1.6 GB at 20,000 points; fewer
 # points where less memory is free (engine/big_inputs.py).
@@ -48,22 +44,19 @@ def compute_linkage(X: np.ndarray, method: str = "ward", metric: str = "euclidea
 
     X = np.ascontiguousarray(X, dtype=np.float64)
     if not needs_matrix(method):
-        return fastcluster.linkage_vector(X, method=method, metric=_FASTCLUSTER_METRIC[metric])
-    from scipy.spatial.distance import pdist
-
-    return fastcluster.linkage(pdist(X, _SCIPY_METRIC[metric]), method=method,
-                               preserve_input=False)
+        return fastcluster.linkage_vector(X, method=method,
+                                          metric=distances.fastcluster_name(metric))
+    return fastcluster.linkage(distances.pdist(X, metric), method=method, preserve_input=False)
 
 
 def cophenetic_correlation(linkage: np.ndarray, X: np.ndarray, metric: str) -> float:
     """How well the tree's merge heights keep the original distances (1: perfectly)."""
     from scipy.cluster.hierarchy import cophenet
-    from scipy.spatial.distance import pdist
 
-    distances = pdist(np.asarray(X, dtype=np.float64), _SCIPY_METRIC[metric])
-    if np.ptp(distances) == 0 or np.ptp(linkage[:, 2]) == 0:
+    original = distances.pdist(X, metric)
+    if np.ptp(original) == 0 or np.ptp(linkage[:, 2]) == 0:
         return float("nan")  # a correlation with a constant is undefined
-    return float(cophenet(linkage, distances)[0])
+    return float(cophenet(linkage, original)[0])
 
 
 # ---------------------------------------------------------------- flat clusters
@@ -210,11 +203,7 @@ class Agglomerative(Algorithm):
         if params["n_clusters"] > n:
             raise ValueError(f"cannot cut {n} points into {params['n_clusters']} clusters: "
                              f"choose k of at most {n}")
-        if metric == "cosine":
-            zero = np.flatnonzero(~dataset.X.any(axis=1))
-            if zero.size:
-                raise ValueError(f"the cosine distance is undefined for a point at the origin "
-                                 f"(row {zero[0] + 1}); choose another metric")
+        distances.check(dataset.X, metric)
 
     def max_points(self, dataset, params):
         """Complete and average linkage hold all n(n−1)/2 distances (4 bytes per pair of
