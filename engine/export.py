@@ -145,13 +145,19 @@ def _mixture(snap: Mixture, dataset: Dataset) -> dict[str, Table]:
 
 
 def _spectral(snap: Spectral, dataset: Dataset) -> dict[str, Table]:
-    """Each point's cluster and eigenvector coordinates; the eigenvalues; J per k-means step."""
+    """Each point's cluster, eigenvector coordinates and plain k-means's cluster; the scores;
+    the eigenvalues; J per k-means step."""
     names, values = ["cluster"], np.asarray(snap.labels)[:, None].astype(object)
     if snap.embedding is not None:
         k = snap.embedding.shape[1]
         names += [f"u{j + 1}" for j in range(k)]
         values = np.column_stack([values, np.asarray(snap.embedding).astype(object)])
+    if snap.kmeans_labels is not None:
+        names.append("kmeans_on_data")
+        values = np.column_stack([values, np.asarray(snap.kmeans_labels).astype(object)])
     tables = {"labels": _point_table(dataset, names, values)}
+    if snap.labels.size and snap.labels.min() >= 0:
+        tables["scores"] = scores_table(snap.labels, dataset)
     if snap.eigenvalues.size:
         rows = [(i + 1, v, int(i + 1 == snap.eigengap_k))
                 for i, v in enumerate(snap.eigenvalues.tolist())]

@@ -345,6 +345,8 @@ class Spectral(Snapshot):
     Laplacian, ascending; `eigengap_k` the k after the largest gap among them. `embedding`
     (n, k) is the rows of the first k eigenvectors scaled to unit length (Ng, Jordan and
     Weiss); `centres` the k-means centres there. `labels` are -1 until k-means has assigned.
+    `kmeans_labels`, in the last snapshot only, are plain k-means's clusters of the data
+    itself (same k and seed), to show beside: on moons and circles it cuts across the shapes.
     """
 
     affinity: Any
@@ -359,6 +361,7 @@ class Spectral(Snapshot):
     trace: np.ndarray = field(default_factory=lambda: np.empty(0))
     phase: str = ""  # "affinity", "spectrum", then k-means's "init", "assign", "update"; "done"
     n_clusters: int = 0
+    kmeans_labels: np.ndarray | None = None  # k-means on the data itself, in the last snapshot
 
     @property
     def k(self) -> int:

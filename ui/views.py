@@ -29,6 +29,12 @@ from widgets.scree import ScreeCanvas
 N_IMAGES = 10
 
 
+def _leaves(widget: QWidget) -> list[QWidget]:
+    if isinstance(widget, QSplitter):
+        return [leaf for i in range(widget.count()) for leaf in _leaves(widget.widget(i))]
+    return [widget]
+
+
 class DataFrame2D:
     """The data set as the scatter draws it: its 2-D coordinates and how to map more points."""
 
@@ -94,7 +100,8 @@ class View(QWidget):
             update()
 
     def canvases(self) -> list[QWidget]:
-        return [self.splitter.widget(0), *(self.side.widget(i) for i in range(self.side.count()))]
+        """Every canvas of the view, the main one first, through nested splitters too."""
+        return _leaves(self.splitter)
 
     def named_canvases(self) -> list[tuple[str, Canvas]]:
         """The canvases shown, main one first, by the name menus and file names use."""

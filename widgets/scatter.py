@@ -242,6 +242,9 @@ class ScatterCanvas(Canvas):
         self.plot_item.setLabel("bottom", x)
         self.plot_item.setLabel("left", y)
 
+    def set_title(self, text: str | None) -> None:
+        self.set_plot_title(self.plot_widget, text)
+
     def set_aspect_locked(self, locked: bool) -> None:
         """Equal units on both axes (Voronoi cells then look right); off by default."""
         self.plot_item.getViewBox().setAspectLocked(locked)

@@ -414,7 +414,7 @@ class KMeans(Algorithm):
         runs = [last]
         for r in range(1, params["n_init"]):
             ctx.progress(r / params["n_init"], f"restart {r + 1} of {params['n_init']}")
-            run = _final_run(X, k, init, seed + r, params["max_iter"], ctx)
+            run = final_run(X, k, init, seed + r, params["max_iter"], ctx)
             if run is None:
                 return
             yield last
@@ -442,8 +442,9 @@ def _seed(X, k, init, seed) -> tuple[np.ndarray, np.ndarray | None]:
     return initial_centres(X, k, init, seed), None
 
 
-def _final_run(X, k, init, seed, max_iter, ctx) -> Partition | None:
-    """One whole run from this seed, not shown step by step: its last snapshot."""
+def final_run(X, k, init, seed, max_iter, ctx) -> Partition | None:
+    """One whole run from this seed, not shown step by step: its last snapshot (None when
+    cancelled). Other methods call it to show k-means's answer beside their own."""
     done, centres = call_cancellable(lambda: initial_centres(X, k, init, seed), ctx.cancelled)
     if not done:
         return None
@@ -479,7 +480,7 @@ def _elbow(X, kmax, init, seed, params, runs, ctx) -> np.ndarray | None:
             continue
         best = np.inf
         for r in range(params["n_init"]):
-            run = _final_run(X, k, init, seed + r, params["max_iter"], ctx)
+            run = final_run(X, k, init, seed + r, params["max_iter"], ctx)
             if run is None:
                 return None
             best = min(best, run.objective)

@@ -170,11 +170,12 @@ class Scores:
         """One line for a title or a message."""
         parts = []
         if self.has_classes:
-            parts.append(f"purity {self.purity:.3f} · ARI {self.ari:.3f} · NMI {self.nmi:.3f}")
+            parts.append(f"purity {self.purity:.2f} · ARI {self.ari:.2f} · NMI {self.nmi:.2f}")
         if np.isnan(self.silhouette):
             parts.append(f"silhouette undefined ({self.silhouette_note})")
         else:
-            parts.append(f"{self.sample_text()}: mean {self.silhouette:.3f}")
+            on = self.sample_text().removeprefix("silhouette on ")
+            parts.append(f"silhouette {self.silhouette:.2f} ({on})")
         if self.n_noise:
             parts.append(f"{self.n_noise:,} noise points")
         return " · ".join(parts)

@@ -277,11 +277,13 @@ class SpectralClustering(Algorithm):
             f"{values[gap_k]:.3g}), suggesting k = {gap_k}; each point placed at the "
             f"unit-length row of the first {k} eigenvectors"), labels=empty, phase="spectrum",
             **base)
-        yield from self._kmeans(embedding, k, params, ctx, base)
+        yield from self._kmeans(X, embedding, k, params, ctx, base)
 
-    def _kmeans(self, embedding, k, params, ctx, base):
-        """k-means in the eigenvector space, one snapshot per assignment and update."""
-        from engine.clustering.kmeans import initial_centres, lloyd_steps
+    def _kmeans(self, X, embedding, k, params, ctx, base):
+        """k-means in the eigenvector space, one snapshot per assignment and update; then
+        plain k-means on the data X, for the picture beside."""
+        from engine.clustering.kmeans import final_run, initial_centres, lloyd_steps
+        from engine.clustering.scores import adjusted_rand
 
         ctx.progress(0.4, "k-means on the eigenvector rows")
         done, centres = call_cancellable(
@@ -299,9 +301,15 @@ class SpectralClustering(Algorithm):
                             **base)
         if last is None or ctx.cancelled():
             return
+        ctx.progress(0.9, "k-means on the data itself, for comparison")
+        plain = final_run(X, k, "k-means++", params["seed"], params["max_iter"], ctx)
+        if plain is None:
+            return
         sizes = np.bincount(last.labels, minlength=k)
+        agree = round(adjusted_rand(last.labels, plain.labels), 2) + 0.0  # no "-0.00"
         ctx.progress(1.0, "done")
         yield Spectral(step=last.step + 1, message=(
             f"{last.message}. Done: {k} clusters of {', '.join(str(s) for s in sizes)} "
-            f"points"), labels=last.labels, centres=last.centres, objective=last.objective,
-            trace=last.trace, phase="done", **base)
+            f"points; k-means on the data itself agrees with them by ARI {agree:.2f}"),
+            labels=last.labels, centres=last.centres, objective=last.objective,
+            trace=last.trace, phase="done", kmeans_labels=plain.labels, **base)

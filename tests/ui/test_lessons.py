@@ -141,7 +141,7 @@ def test_a_broken_user_lesson_is_reported_and_the_rest_still_listed(window, menu
     assert menu.last_error.startswith("junk.json: not valid JSON")
     assert menu.message_box.isVisible() and "junk.json" in menu.message_box.text()
     assert (window.dataset, window.algorithm) == before
-    assert len(_submenus(menu.menu)["Clustering"].actions()) == 3
+    assert len(_submenus(menu.menu)["Clustering"].actions()) == 4
 
 
 def test_a_lesson_whose_data_file_is_gone_changes_nothing(qtbot, window, menu, tmp_path):

@@ -31,8 +31,13 @@ def test_spectral_on_moons_shows_heatmap_eigengap_and_labels(qtbot, window):
     assert view.heatmap.boundaries().tolist() == [float(np.sum(snap.labels == 0))]
     dense = snap.affinity.toarray()[np.ix_(order, order)]
     np.testing.assert_allclose(view.heatmap.image(), dense)
+    # Plain k-means's clusters beside, and the scores of spectral's.
+    np.testing.assert_array_equal(view.kmeans.points.points_data()[1], snap.kmeans_labels)
+    qtbot.waitUntil(lambda: not view.scores.busy())
+    assert view.scores.canvas.scores().ari == 1.0
     names = [name for name, _ in view.named_canvases()]
-    assert names == ["Clusters", "Eigenvector space", "Affinity", "Eigenvalues"]
+    assert names == ["Clusters", "k-means on the data", "Eigenvector space",
+                     "Silhouette and scores", "Affinity", "Eigenvalues"]
 
 
 def test_selection_on_the_scatter_ticks_the_heatmap(qtbot, window):
