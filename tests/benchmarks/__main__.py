@@ -2,6 +2,7 @@
 
 import runpy
 
-for name in ("bench_window", "bench_cancel", "bench_kmeans", "bench_scatter"):
+for name in ("bench_window", "bench_cancel", "bench_kmeans", "bench_scatter", "bench_gmm",
+             "bench_hierarchy"):
     print(f"== {name}", flush=True)
     runpy.run_module(f"tests.benchmarks.{name}", run_name="__main__")
