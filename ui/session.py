@@ -12,11 +12,12 @@ is abandoned: the user's choice stands.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -76,6 +77,7 @@ class SessionManager(QObject):
         self.loader.failed.connect(self._on_data_failed)
         window.run_ended.connect(self._on_run_ended)
         window.data_panel.dataset_changed.connect(self._abandon)
+        window.data_panel.dataset_changed.connect(self._hash_soon)
         window.data_panel.loader.busy.connect(lambda busy: busy and self._abandon())
         window.controller.started.connect(self._abandon)
 
@@ -95,6 +97,18 @@ class SessionManager(QObject):
         if key not in self._checksums:
             self._checksums[key] = sessions.sha256_file(path)
         return self._checksums[key]
+
+    def _hash_soon(self, dataset: Dataset) -> None:
+        """Checksum a newly loaded data file on Qt's thread pool, so that saving a session
+        (or the recovery file every minute) finds it known and never hashes 200 MB on the
+        main thread. A save before it is done computes it once more; the answers agree."""
+        path = dataset.source
+        if os.path.isabs(path) and os.path.isfile(path):
+            QThreadPool.globalInstance().start(partial(self._checksum_quietly, path))
+
+    def _checksum_quietly(self, path: str) -> None:
+        with contextlib.suppress(OSError):  # gone or unreadable: a save will say so
+            self._checksum(path)
 
     def capture(self) -> Session | None:
         """The window as a session; None while there is no data set or no method."""

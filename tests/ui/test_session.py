@@ -280,3 +280,22 @@ def test_a_recent_session_opens_and_is_remembered(qtbot, window, fresh, tmp_path
         fresh.open_recent_session(str(path))
     assert blocker.args == ["done"] and fresh.algorithm.id == "pca"
     assert fresh.preferences.recent("sessions")[0] == str(path.resolve())
+
+
+def test_a_loaded_files_checksum_is_taken_off_the_main_thread(qtbot, window, tmp_path,
+                                                               monkeypatch):
+    data = tmp_path / "points.csv"
+    data.write_text("a,b\n" + "\n".join(f"{i},{i % 5}" for i in range(40)))
+    hashed_on = []
+    real = sessions.sha256_file
+
+    def spy(path, *args):
+        hashed_on.append(threading.current_thread() is threading.main_thread())
+        return real(path, *args)
+
+    monkeypatch.setattr(sessions, "sha256_file", spy)
+    load(qtbot, window, datasets.load_file(data, label_column=None))
+    qtbot.waitUntil(lambda: bool(hashed_on), timeout=5000)
+    assert hashed_on == [False]
+    spec = window.session.capture().data  # saving now needs no hashing at all
+    assert hashed_on == [False] and spec.sha256 == real(data)
