@@ -285,7 +285,9 @@ class SpectrumView(View):
         self._arrange(self.scatter, self.scree, self.images)
         self._snap: Spectrum | None = None
         self.q: int | None = None
+        self._selected = np.empty(0, np.int64)  # selected rows: their images are shown
         self.scree.components_chosen.connect(self._on_choose)
+        self.images.highlight_changed.connect(self._on_selection)
 
     def set_frame(self, frame: DataFrame2D) -> None:
         super().set_frame(frame)
@@ -316,17 +318,28 @@ class SpectrumView(View):
         self.q = q
         self._draw_images()
 
+    def _on_selection(self, rows: np.ndarray) -> None:
+        self._selected = rows[rows < len(self._snap.scores)] if self._snap else rows
+        self._draw_images()
+
     def _draw_images(self) -> None:
+        """Ten rows and their reconstructions from q components: the first ten selected
+        rows when there is a selection, else ten rows spread through the data."""
         snap = self._snap
         if snap is None or snap.image_shape is None:
             return
-        rows = np.linspace(0, len(snap.scores) - 1, N_IMAGES).astype(int)
+        picked = self._selected[:N_IMAGES]
+        rows = picked if picked.size else np.linspace(0, len(snap.scores) - 1,
+                                                      N_IMAGES).astype(int)
         original = self.frame.dataset.X[rows]
         rebuilt = snap.reconstruct(rows, min(self.q, snap.components.shape[0]))
         images = np.concatenate([original, rebuilt]).reshape(-1, *snap.image_shape)
         lo, hi = float(original.min()), float(original.max())
-        titles = ["data"] + [""] * (N_IMAGES - 1) + [f"q = {self.q}"] + [""] * (N_IMAGES - 1)
+        blank = [""] * (len(rows) - 1)
+        first = f"{self._selected.size} selected" if picked.size else "data"
+        titles = [first, *blank, f"q = {self.q}", *blank]
         self.images.set_images(images, titles, rows=2, levels=(lo, hi))
+        self.images.set_data_rows(np.concatenate([rows, rows]))
 
 
 class LatentView(View):

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from widgets.canvas import Canvas
@@ -21,9 +21,14 @@ TITLE_BAND = 0.3  # room above each row for its titles, as a fraction of an imag
 
 
 class ImageStrip(Canvas):
-    """m grayscale images in `rows` rows, row 0 of each image at its top."""
+    """m grayscale images in `rows` rows, row 0 of each image at its top.
+
+    A strip of data rows (reconstructions, not components) says which row each image shows
+    with `set_data_rows`; it then reports a linked selection with `highlight_changed`, for
+    its view to show the selected rows, and reads back which selected rows it draws."""
 
     canvas_name = "Images"
+    highlight_changed = Signal(object)  # the data rows selected anywhere (int64 array)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -35,6 +40,7 @@ class ImageStrip(Canvas):
         self._titles: list[pg.TextItem] = []
         self._count = 0
         self._shown: tuple | None = None  # the last arguments of set_images
+        self._data_rows = np.empty(0, np.int64)  # the data row each image shows, or -1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
@@ -92,6 +98,17 @@ class ImageStrip(Canvas):
             self._box.setRange(QRectF(-gap / 2, 0, cols * (w + gap), n_rows * (h + band)),
                                padding=0.0)
 
+    def set_data_rows(self, rows: np.ndarray | None) -> None:
+        """The data row each image shows (-1: none); None for images of no row."""
+        self._data_rows = np.empty(0, np.int64) if rows is None else np.asarray(rows, np.int64)
+
+    def _show_highlight(self, rows: np.ndarray) -> None:
+        self.highlight_changed.emit(rows)
+
+    def _highlighted_rows(self) -> np.ndarray:
+        shown = self._data_rows[: self._count]
+        return np.unique(shown[np.isin(shown, self._highlight) & (shown >= 0)])
+
     def image_count(self) -> int:
         return self._count
 
@@ -110,6 +127,7 @@ class ImageStrip(Canvas):
             title.setVisible(False)
         self._count = 0
         self._shown = None
+        self._data_rows = np.empty(0, np.int64)
 
     def _show_image(self, i: int, image: np.ndarray, rect: QRectF,
                     levels: tuple[float, float] | None) -> None:

@@ -211,3 +211,24 @@ def test_a_click_on_a_leaf_selects_its_points(qtbot, window):
     click(plot, float(leaf), 0.0)
     np.testing.assert_array_equal(window.selection.model.rows(), dendrogram.leaf_rows(leaf))
     assert window.selection.model.count() >= 1
+
+
+def test_selected_digits_show_in_the_pca_reconstructions(qtbot, window):
+    load(qtbot, window, datasets.load("digits"))
+    window.method_panel.select("pca")
+    assert run_and_wait(qtbot, window) == "done"
+    view = window.current_view()
+    view.flush()
+    images = view.images
+    assert images.title(0) == "data" and images.highlighted().size == 0
+    rows = np.array([3, 77, 500])
+    window.selection.model.select(rows)
+    qtbot.wait(10)
+    # The strip now shows the selected digits and their reconstructions, in that order.
+    assert images.image_count() == 6 and images.title(0) == "3 selected"
+    for i, row in enumerate(rows):
+        np.testing.assert_array_equal(images.image(i), window.dataset.X[row].reshape(8, 8))
+    np.testing.assert_array_equal(images.highlighted(), rows)
+    window.selection.model.select(np.empty(0, np.int64))
+    qtbot.wait(10)
+    assert images.image_count() == 20 and images.title(0) == "data"
