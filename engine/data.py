@@ -13,7 +13,9 @@ class Dataset:
 
     `X` is float64 and finite; `y` holds class indices 0..C-1 (or None) and
     `target_names` their names. `image_shape` is set when each row is an image
-    (digits: (8, 8)), so views can draw rows as pictures.
+    (digits: (8, 8)), so views can draw rows as pictures. `texts` is set when each row
+    stands for a string (a word list, a text file of one item a line): X is then a 2-D map
+    of the strings (engine/datasets/texts.py), and the edit distance compares the strings.
     """
 
     name: str
@@ -25,6 +27,7 @@ class Dataset:
     source: str = "built-in"
     description: str = ""
     options: dict = field(default_factory=dict)
+    texts: tuple[str, ...] | None = None
 
     def __post_init__(self):
         X = np.asarray(self.X, dtype=np.float64)
@@ -54,6 +57,11 @@ class Dataset:
             raise ValueError(f"{len(self.feature_names)} feature names for {X.shape[1]} columns")
         if self.image_shape is not None and int(np.prod(self.image_shape)) != X.shape[1]:
             raise ValueError(f"image shape {self.image_shape} does not match {X.shape[1]} features")
+        if self.texts is not None:
+            texts = tuple(str(t) for t in self.texts)
+            if len(texts) != X.shape[0]:
+                raise ValueError(f"{len(texts)} texts for {X.shape[0]} rows")
+            object.__setattr__(self, "texts", texts)
 
     @property
     def n(self) -> int:
@@ -61,10 +69,12 @@ class Dataset:
 
     def rows(self, rows: np.ndarray, name: str, source: str, description: str) -> Dataset:
         """A data set of these rows (a selection, a subsample), keeping the feature names,
-        labels, label names and image shape; options do not carry over."""
+        labels, label names, image shape and texts; options do not carry over."""
+        texts = None if self.texts is None else tuple(self.texts[i] for i in np.asarray(rows))
         return Dataset(name=name, X=self.X[rows], y=None if self.y is None else self.y[rows],
                        feature_names=self.feature_names, target_names=self.target_names,
-                       image_shape=self.image_shape, source=source, description=description)
+                       image_shape=self.image_shape, source=source, description=description,
+                       texts=texts)
 
     @property
     def d(self) -> int:

@@ -92,3 +92,78 @@ def square(X: np.ndarray, metric: str, r: float = 2.0) -> np.ndarray:
     from scipy.spatial.distance import squareform
 
     return squareform(pdist(X, metric, r))
+
+
+# ---------------------------------------------------------------- strings
+
+# The edit distance compares strings, not rows of numbers: it has no scipy spelling.
+EDIT = "edit (Levenshtein)"
+
+
+def levenshtein(a: str, b: str) -> int:
+    """The fewest insertions, deletions and substitutions of one character that turn a into b.
+
+    Wagner and Fischer's table, one row at a time: a row's substitutions and deletions come
+    from the row above in one numpy step, and its insertions (each cell one more than the
+    cell to its left) are a running minimum: row[j] = j + min over k ≤ j of (t[k] − k)."""
+    return int(edit_distances(a, [b])[0])
+
+
+def _codes(texts) -> tuple[np.ndarray, np.ndarray]:
+    """The strings as a padded (m, L) array of code points (−1 past each end) and lengths."""
+    lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+    codes = np.full((len(texts), max(int(lengths.max(initial=0)), 1)), -1, np.int64)
+    for i, t in enumerate(texts):
+        codes[i, :len(t)] = np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32)
+    return codes, lengths
+
+
+def edit_distances(a: str, texts, codes=None) -> np.ndarray:
+    """The edit distance from a to each of `texts`, all at once (one table row per letter
+    of a, computed for every string together); `codes` the texts' `_codes`, if made."""
+    codes, lengths = _codes(texts) if codes is None else codes
+    m, width = codes.shape
+    steps = np.arange(width + 1, dtype=np.int64)
+    row = np.broadcast_to(steps, (m, width + 1)).copy()
+    for i, ch in enumerate(a, start=1):
+        t = np.empty_like(row)
+        t[:, 0] = i
+        np.minimum(row[:, 1:] + 1, row[:, :-1] + (codes != ord(ch)), out=t[:, 1:])
+        row = np.minimum.accumulate(t - steps, axis=1) + steps
+    return row[np.arange(m), lengths].astype(np.float64)
+
+
+def edit_matrix(texts, cancelled=None) -> np.ndarray | None:
+    """The n × n edit distances between the strings (None if `cancelled()` turned true)."""
+    texts = list(texts)
+    codes = _codes(texts)
+    out = np.zeros((len(texts), len(texts)))
+    for i, a in enumerate(texts):
+        if cancelled is not None and cancelled():
+            return None
+        out[i, i + 1:] = edit_distances(a, texts[i + 1:], (codes[0][i + 1:], codes[1][i + 1:]))
+    return out + out.T
+
+
+def check_texts(texts) -> None:
+    """Raise ValueError when there are no strings to compare (a table of numbers)."""
+    if texts is None:
+        raise ValueError("the edit (Levenshtein) distance compares strings, and this data set "
+                         "is a table of numbers: load the Words data set or a text file of "
+                         "one item a line, or choose another metric")
+
+
+# ---------------------------------------------------------------- the unit ball
+
+
+def unit_ball(r: float, n: int = 400) -> np.ndarray:
+    """Points of the unit circle of the r-norm, {x in the plane : ‖x‖_r = 1}, as a closed
+    curve: the direction at each of n angles (rounded up to a multiple of 8, so the corners
+    of r = 1 and r = ∞ are among them) scaled to r-norm 1. r = 1 gives a diamond, 2 a
+    circle, ∞ a square."""
+    n = max(8, -(-int(n) // 8) * 8)
+    theta = np.linspace(0.0, 2.0 * np.pi, n + 1)
+    u = np.column_stack([np.cos(theta), np.sin(theta)])
+    u[np.abs(u) < 1e-15] = 0.0
+    norms = np.linalg.norm(u, ord=float(r), axis=1)
+    return u / norms[:, None]

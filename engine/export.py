@@ -9,12 +9,30 @@ Integers stay integers and floats keep their full precision (Python's repr).
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from engine.data import Dataset
-from engine.protocol import LatentModel, Mixture, Partition, Snapshot, Spectral, Spectrum, Tree
+from engine.protocol import (
+    DensityScan,
+    DensityTree,
+    Distances,
+    Divisive,
+    Embedding,
+    Experts,
+    LatentModel,
+    Mixture,
+    OptimalPartition,
+    Partition,
+    Snapshot,
+    SpanningTree,
+    Spectral,
+    Spectrum,
+    Tree,
+)
 
 Table = tuple[list[str], list[tuple]]
 
@@ -23,18 +41,11 @@ def snapshot_tables(snapshot: Snapshot, dataset: Dataset, k: int | None = None
                     ) -> dict[str, Table]:
     """The snapshot's arrays as named tables. For a Tree, `k` is the cut (clusters wanted);
     a tree still growing gives the clusters formed so far (-1: a point still alone)."""
-    if isinstance(snapshot, Partition):
-        return _partition(snapshot, dataset)
-    if isinstance(snapshot, Tree):
+    if isinstance(snapshot, Tree):  # the divisive tree too: it is cut like any other
         return _tree(snapshot, dataset, k)
-    if isinstance(snapshot, Spectrum):
-        return _spectrum(snapshot, dataset)
-    if isinstance(snapshot, LatentModel):
-        return _latent(snapshot, dataset)
-    if isinstance(snapshot, Spectral):
-        return _spectral(snapshot, dataset)
-    if isinstance(snapshot, Mixture):
-        return _mixture(snapshot, dataset)
+    for kind in type(snapshot).__mro__:
+        if kind in _TABLES:
+            return _TABLES[kind](snapshot, dataset)
     raise TypeError(f"no tables for a {type(snapshot).__name__} snapshot")
 
 
@@ -81,6 +92,8 @@ def _tree(snap: Tree, dataset: Dataset, k: int | None) -> dict[str, Table]:
     from engine.clustering import hierarchical
 
     z = np.asarray(snap.linkage, dtype=np.float64)
+    if k is None and isinstance(snap, Divisive):
+        k = snap.n_clusters
     if snap.complete:
         if k is None:
             raise ValueError("a finished tree needs k, the number of clusters to cut it into")
@@ -91,8 +104,27 @@ def _tree(snap: Tree, dataset: Dataset, k: int | None) -> dict[str, Table]:
     merges = [(i, int(a), int(b), float(h), int(size))
               for i, (a, b, h, size) in enumerate(done.tolist())]
     header = ["merge", "cluster_a", "cluster_b", "distance", "size"]
-    return {"labels": _point_table(dataset, ["cluster"], labels[:, None]),
-            "linkage": (header, merges), "scores": scores_table(labels, dataset)}
+    tables = {"labels": _point_table(dataset, ["cluster"], labels[:, None]),
+              "linkage": (header, merges), "scores": scores_table(labels, dataset)}
+    if snap.triples_checked:
+        tables["ultrametric"] = _ultrametric(snap)
+    if isinstance(snap, Divisive):
+        from engine.clustering.divisive import cluster_means
+
+        tables["centres"] = _indexed("cluster", _feature_names(dataset, dataset.X.shape[1]),
+                                     cluster_means(dataset.X, labels))
+        tables["sse"] = _indexed("step", ["total_sse"], snap.trace[:, None], start=1)
+    return tables
+
+
+def _ultrametric(snap: Tree) -> Table:
+    """The cophenetic correlation and the share of triples breaking the ultrametric
+    inequality, in the data's distances and in the tree's."""
+    header = ["cophenetic_correlation", "triples_broken_data", "triples_broken_tree",
+              "triples_checked", "all_triples", "mean_relative_excess"]
+    return header, [(float(snap.cophenetic), float(snap.broken_triples),
+                     float(snap.broken_triples_tree), int(snap.triples_checked),
+                     int(snap.triples_exact), float(snap.triples_excess))]
 
 
 def _spectrum(snap: Spectrum, dataset: Dataset) -> dict[str, Table]:
@@ -167,6 +199,84 @@ def _spectral(snap: Spectral, dataset: Dataset) -> dict[str, Table]:
     return tables
 
 
+def _distances(snap, dataset: Dataset) -> dict[str, Table]:
+    """The distance matrix in data order (a row per point, with its text for strings);
+    once seriated, the leaf order and the linkage."""
+    texts = dataset.texts
+    n = snap.matrix.shape[0]
+    lead = ["point"] + (["text"] if texts is not None else [])
+    ids = [(i, texts[i]) if texts is not None else (i,) for i in range(n)]
+    matrix = (lead + [f"d{j}" for j in range(n)],
+              [(*ids[i], *row) for i, row in enumerate(snap.matrix.tolist())])
+    tables = {"distances": matrix}
+    if snap.order is not None:
+        tables["order"] = (["position", *lead], [(k, *ids[i]) for k, i in
+                                                 enumerate(snap.order.tolist())])
+        merges = [(i, int(a), int(b), float(h), int(size))
+                  for i, (a, b, h, size) in enumerate(snap.linkage.tolist())]
+        tables["linkage"] = (["merge", "cluster_a", "cluster_b", "distance", "size"], merges)
+    return tables
+
+
+def _spanning_tree(snap, dataset: Dataset) -> dict[str, Table]:
+    """Each point's tree (−1: not yet joined); the edges grown so far in Kruskal's order with
+    their lengths and whether they are cut; the scores once the tree is cut."""
+    m = len(snap.weights)
+    rows = [(i + 1, int(a), int(b), float(w), int(i >= m - snap.n_cut))
+            for i, ((a, b), w) in enumerate(zip(snap.edges.tolist(), snap.weights.tolist(),
+                                                 strict=True)) if i < snap.n_edges]
+    tables = {"labels": _point_table(dataset, ["cluster"], snap.labels[:, None]),
+              "edges": (["edge", "point_a", "point_b", "length", "cut"], rows)}
+    if snap.labels.size and snap.labels.min() >= 0:
+        tables["scores"] = scores_table(snap.labels, dataset)
+    return tables
+
+
+def _optimal_partition(snap, dataset: Dataset) -> dict[str, Table]:
+    """The best partition and k-means's from each seed per point; each seed's J beside the
+    optimum's; the best J after each batch of the search; the scores."""
+    km = np.asarray(snap.kmeans_labels)
+    values = np.column_stack([snap.labels, km.T]).astype(object)
+    names = ["optimal", *(f"kmeans_seed_{int(s)}" for s in snap.kmeans_seeds)]
+    tol = 1e-9 * max(1.0, abs(snap.objective))
+    runs = [(int(s), float(j), int(j <= snap.objective + tol))
+            for s, j in zip(snap.kmeans_seeds.tolist(), snap.kmeans_objective.tolist(),
+                            strict=True)]
+    search = [(int(n), float(j)) for n, j in zip(snap.searched_trace.tolist(),
+                                                 snap.trace.tolist(), strict=True)]
+    return {"labels": _point_table(dataset, names, values),
+            "kmeans": (["seed", "J", "reached_optimum"],
+                       [*runs, ("optimum", float(snap.objective), 1)]),
+            "search": (["partitions_searched", "best_J"], search),
+            "scores": scores_table(snap.labels, dataset)}
+
+
+def _experts(snap, dataset: Dataset) -> dict[str, Table]:
+    """Each point's expert and responsibilities; per expert its intercept and weights (and
+    noise variance), its gate ξ; the log-likelihood after the start and every M step."""
+    k, q = snap.coefficients.shape
+    inputs = _feature_names(dataset, dataset.d)
+    inputs = inputs[:-1] if snap.kind == "linear" else inputs
+    inputs = inputs if len(inputs) == q - 1 else [f"x{j + 1}" for j in range(q - 1)]
+    per_point = np.column_stack([snap.labels.astype(object),
+                                 np.asarray(snap.responsibilities, np.float64).astype(object)])
+    names = ["intercept", *(f"w {f}" for f in inputs)]
+    values = np.asarray(snap.coefficients)
+    if snap.variances is not None:
+        names.append("noise_variance")
+        values = np.column_stack([values, snap.variances])
+    gate_names = ["gate intercept", *(f"gate {f}" for f in inputs)]
+    tables = {
+        "labels": _point_table(dataset, ["expert", *(f"r{j}" for j in range(k))], per_point),
+        "experts": _indexed("expert", names + gate_names,
+                            np.column_stack([values, snap.gating])),
+        "log_likelihood": _indexed("m_step", [snap.objective_name.replace(" ", "_")],
+                                   np.asarray(snap.trace)[:, None]),
+    }
+    tables["scores"] = scores_table(snap.labels, dataset)
+    return tables
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -201,3 +311,82 @@ def _indexed(index: str, names: list[str], values: np.ndarray, start: int = 0) -
 def _feature_names(dataset: Dataset, d: int) -> list[str]:
     names = list(dataset.feature_names)
     return names if len(names) == d else [f"x{j + 1}" for j in range(d)]
+
+
+def _embedding(snap, dataset: Dataset) -> dict[str, Table]:
+    """Each point's coordinates; the objective per iteration; the graph's edges; the quality
+    measures at the end."""
+    m = snap.coords.shape[1]
+    names = [f"dim{j + 1}" for j in range(m)]
+    tables = {"coords": _point_table(dataset, names, np.asarray(snap.coords).astype(object))}
+    if snap.trace.size:
+        at = snap.trace_at if snap.trace_at.size == snap.trace.size else np.arange(
+            snap.trace.size)
+        name = snap.objective_name or "objective"
+        tables["objective"] = (["iteration", name],
+                               [(int(i), float(v)) for i, v in zip(at, snap.trace, strict=True)])
+    if snap.edges is not None:
+        flagged = (np.zeros(len(snap.edges), bool) if snap.flagged is None
+                   else np.asarray(snap.flagged, bool))
+        tables["edges"] = (["from", "to", "flagged"],
+                           [(int(a), int(b), int(f))
+                            for (a, b), f in zip(np.asarray(snap.edges), flagged, strict=True)])
+    if snap.quality is not None:
+        tables["quality"] = snap.quality.table()
+    return tables
+
+
+def _density_scan(snap, dataset: Dataset) -> dict[str, Table]:
+    """DBSCAN: each point's cluster (−1: noise or not reached yet), its part (core, border,
+    noise, unseen) and k-distance; the scores once done."""
+    parts = np.array(["core", "border", "noise", "unseen"], dtype=object)[snap.kinds()]
+    values = np.column_stack([np.asarray(snap.labels).astype(object), parts,
+                              np.asarray(snap.k_distances).astype(object)])
+    tables = {"labels": _point_table(dataset, ["cluster", "part", "k_distance"], values)}
+    if snap.phase == "done":
+        tables["scores"] = scores_table(snap.labels, dataset)
+    return tables
+
+
+def _density_tree(snap, dataset: Dataset) -> dict[str, Table]:
+    """HDBSCAN: each point's cluster, membership probability and core distance; the
+    spanning tree's edges; the condensed tree with each cluster's stability and choice."""
+    values = np.column_stack([np.asarray(snap.labels).astype(object),
+                              np.asarray(snap.probabilities).astype(object),
+                              np.asarray(snap.core_distances).astype(object)])
+    tables = {"labels": _point_table(dataset, ["cluster", "probability", "core_distance"],
+                                     values)}
+    if snap.n_edges:
+        edges = [(i, int(a), int(b), float(w)) for i, ((a, b), w) in
+                 enumerate(zip(snap.mst_edges[:snap.n_edges].tolist(),
+                               snap.mst_weights[:snap.n_edges].tolist(), strict=True))]
+        tables["spanning_tree"] = (["edge", "point_a", "point_b", "mutual_reachability"],
+                                   edges)
+    if snap.tree_parent.size:
+        rows = list(zip(snap.tree_parent.tolist(), snap.tree_child.tolist(),
+                        snap.tree_lambda.tolist(), snap.tree_size.tolist(), strict=True))
+        tables["condensed_tree"] = (["parent", "child", "lambda", "size"], rows)
+        n, chosen = len(snap.labels), set(snap.selected.tolist())
+        tables["stability"] = (["cluster", "stability", "chosen"],
+                               [(n + i, v, int(n + i in chosen))
+                                for i, v in enumerate(snap.stability.tolist())])
+    if snap.phase == "done":
+        tables["scores"] = scores_table(snap.labels, dataset)
+    return tables
+
+
+# Each kind of snapshot's tables (trees apart: they take the cut).
+_TABLES: dict[type[Snapshot], Callable[[Any, Dataset], dict[str, Table]]] = {
+    Partition: _partition,
+    Spectrum: _spectrum,
+    LatentModel: _latent,
+    Mixture: _mixture,
+    Spectral: _spectral,
+    Distances: _distances,
+    SpanningTree: _spanning_tree,
+    OptimalPartition: _optimal_partition,
+    Embedding: _embedding,
+    Experts: _experts,
+    DensityScan: _density_scan,
+    DensityTree: _density_tree,
+}

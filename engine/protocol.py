@@ -139,6 +139,16 @@ class Tree(Snapshot):
     method: str = ""
     metric: str = ""
     cophenetic: float = float("nan")
+    # The ultrametric check, in a finished tree's snapshot (engine/clustering/ultrametric.py):
+    # the share of triples whose original distances break d(x,y) ≤ max(d(x,z), d(y,z)), the
+    # same for the tree's cophenetic distances (0: they never do), how many triples were
+    # checked and whether that was every triple (else a seeded random sample), and the mean
+    # of (largest − second largest) / largest of each triple's original distances.
+    broken_triples: float = float("nan")
+    broken_triples_tree: float = float("nan")
+    triples_checked: int = 0
+    triples_exact: bool = False
+    triples_excess: float = float("nan")
 
     @property
     def n_leaves(self) -> int:
@@ -366,3 +376,247 @@ class Spectral(Snapshot):
     @property
     def k(self) -> int:
         return self.n_clusters
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Distances(Snapshot):
+    """The distance explorer: one metric's n × n distance matrix, and its seriation.
+
+    `matrix` holds d(xᵢ, xⱼ) in data order; `metric` names it for people ("Minkowski,
+    r = 3"), `r` is its Minkowski exponent (∞ for Chebyshev; nan for a metric that is no
+    norm's, which has no unit ball), `ball` the unit circle {x : ‖x‖_r = 1} in the plane
+    (None without one). Once the tree is built, `linkage` (scipy's (n−1, 4) format) is the
+    `linkage_name` hierarchy of the matrix and `order` its leaves left to right (optimal
+    leaf ordering when `optimal`): the seriation, the rows and columns of the ordered
+    heatmap. `adjacent` is the mean distance between neighbouring rows, in data order and
+    in the seriation (what the ordering makes small).
+    """
+
+    matrix: np.ndarray
+    metric: str
+    r: float = float("nan")
+    ball: np.ndarray | None = None
+    linkage: np.ndarray | None = None
+    linkage_name: str = ""
+    order: np.ndarray | None = None
+    optimal: bool = False
+    adjacent: tuple[float, float] = (float("nan"), float("nan"))
+    phase: str = ""  # "matrix", then "seriation"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SpanningTree(Snapshot):
+    """A minimum spanning tree growing in Kruskal's order, then cut into k trees.
+
+    `edges` (n − 1, 2) and `weights` are the whole tree, shortest edge first (the same arrays
+    in every snapshot); the first `n_edges` are grown so far and the last `n_cut` are cut.
+    `labels` are the trees so far: −1 for a point not yet joined while growing; after the
+    cut, the k clusters (single linkage's). `phase`: "grow", "cut" or "done"."""
+
+    edges: np.ndarray
+    weights: np.ndarray
+    n_edges: int
+    n_cut: int = 0
+    labels: np.ndarray
+    metric: str = ""
+    n_clusters: int = 0
+    total_weight: float = float("nan")
+    phase: str = ""
+
+    @property
+    def kept(self) -> np.ndarray:
+        """The edges drawn solid: grown and not cut."""
+        return self.edges[: min(self.n_edges, len(self.edges) - self.n_cut)]
+
+    @property
+    def cut(self) -> np.ndarray:
+        """The edges cut (drawn dashed): the n_cut longest."""
+        return self.edges[len(self.edges) - self.n_cut:] if self.n_cut else self.edges[:0]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class OptimalPartition(Snapshot):
+    """The exhaustive search for the partition of a tiny set with the least k-means J.
+
+    `labels`, `centres` and `objective` are the best partition found so far, after `searched`
+    of the `total` partitions (S(n, K), a Stirling number of the second kind); `trace` the
+    best J after each batch, at `searched_trace` partitions. `kmeans_labels` (seeds, n) and
+    `kmeans_objective` (seeds,) are k-means's answers from `kmeans_seeds`, for comparison."""
+
+    labels: np.ndarray
+    centres: np.ndarray
+    objective: float
+    searched: int
+    total: int
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    searched_trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    kmeans_labels: np.ndarray
+    kmeans_objective: np.ndarray
+    kmeans_seeds: np.ndarray
+    phase: str = ""  # "search" or "done"
+
+    @property
+    def k(self) -> int:
+        return len(self.centres)
+
+    @property
+    def complete(self) -> bool:
+        return self.searched == self.total
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DensityScan(Snapshot):
+    """DBSCAN growing its clusters point by point.
+
+    `core` marks the points with at least `min_samples` points (themselves included) within
+    `eps`. `labels` are the clusters so far (−1: not reached, or noise). The outer scan has
+    looked at points 0 … `scanned` − 1; `current` is the core point just expanded (−1:
+    none), `frontier` the points waiting in the queue, `new_cores` the last few core points
+    expanded, oldest first (their eps-balls are drawn). `k_distances` is every point's distance to
+    its `min_samples`-th nearest point (itself the first): a point is core exactly when it
+    is at most eps. `phase`: "neighbourhoods", "grow" or "done"."""
+
+    labels: np.ndarray
+    core: np.ndarray
+    scanned: int = 0
+    current: int = -1
+    frontier: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    new_cores: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    eps: float
+    min_samples: int
+    metric: str = "euclidean"
+    k_distances: np.ndarray
+    n_clusters: int = 0
+    phase: str = ""
+
+    def kinds(self) -> np.ndarray:
+        """Each point's part: CORE (0), BORDER (1), NOISE (2) or UNSEEN (3) so far. A point
+        the scan has passed unreached is noise for now; a later cluster may make it border."""
+        kinds = np.full(len(self.labels), UNSEEN, dtype=np.int8)
+        reached = self.labels >= 0
+        kinds[reached & self.core] = CORE
+        kinds[reached & ~self.core] = BORDER
+        kinds[:self.scanned][~reached[:self.scanned]] = NOISE
+        return kinds
+
+
+CORE, BORDER, NOISE, UNSEEN = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DensityTree(Snapshot):
+    """HDBSCAN in stages: core distances, the minimum spanning tree of the mutual
+    reachability distance, its condensed tree, and the clusters chosen from it.
+
+    `core_distances` are each point's distance to its `min_samples`-th nearest point (itself
+    the first). `mst_edges` (n − 1, 2) and `mst_weights` are the tree, shortest edge first;
+    the first `n_edges` are shown. The condensed tree is one row per (parent, child): cluster
+    ids from n up (n is the root), a child below n is a point; `tree_lambda` is 1/distance
+    where the child left the parent, `tree_size` its size. `stability` holds one value per
+    cluster id n, n + 1, …; `selected` the ids chosen. `labels` and `probabilities` are
+    scikit-learn's (−1: noise), in the last stage only (before: −1 and 0).
+    `phase`: "core", "mst", "condensed" or "done"."""
+
+    core_distances: np.ndarray
+    mst_edges: np.ndarray
+    mst_weights: np.ndarray
+    n_edges: int = 0
+    tree_parent: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    tree_child: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    tree_lambda: np.ndarray = field(default_factory=lambda: np.empty(0))
+    tree_size: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    stability: np.ndarray = field(default_factory=lambda: np.empty(0))
+    selected: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    labels: np.ndarray
+    probabilities: np.ndarray
+    min_cluster_size: int
+    min_samples: int
+    metric: str = "euclidean"
+    selection: str = "eom"
+    phase: str = ""
+
+    @property
+    def n_clusters(self) -> int:
+        return int(self.labels.max()) + 1 if self.labels.size else 0
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Experts(Snapshot):
+    """A mixture of experts during EM: linear or logistic regressions and their softmax gate.
+
+    Rows of `coefficients` and `gating` (k, 1 + p) hold an intercept, then a weight per input
+    (linear experts: every column but the last, which is the target; logistic experts: every
+    column, the labels being the two classes). The gate is π_i(x) = softmax_i(ξ_iᵀ(1, x)),
+    its last row zero. `variances` (k,) are the linear experts' noise variances (None for
+    logistic ones). `responsibilities` (n, k) float32, `labels` their argmax. `objective` is
+    the log-likelihood minus the L2 penalty (`objective_name` says which), `trace` it after
+    the initial fit and after every M step: EM never lowers it."""
+
+    kind: str = "linear"  # "linear" or "logistic"
+    coefficients: np.ndarray
+    variances: np.ndarray | None = None
+    gating: np.ndarray
+    responsibilities: np.ndarray
+    labels: np.ndarray
+    log_likelihood: float = float("nan")
+    objective: float = float("nan")
+    objective_name: str = "log-likelihood"
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    phase: str = ""  # "init", "E" or "M"
+    iteration: int = 0
+    converged: bool = False
+
+    @property
+    def k(self) -> int:
+        return len(self.coefficients)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Divisive(Tree):
+    """Divisive clustering (bisecting k-means): the tree split so far, top down.
+
+    `linkage` is complete (scipy format): the points of each current cluster are joined at
+    height 0 (nothing below the leaves is computed) and each split sits at the SSE of the
+    cluster it split, so cutting it into `n_clusters` gives the current clusters. `labels`
+    are those clusters, numbered left to right as the dendrogram draws them; `centres` their
+    means; `objective` the total SSE now and `trace` the total SSE after each step so far."""
+
+    labels: np.ndarray
+    centres: np.ndarray
+    objective: float = float("nan")
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    strategy: str = ""
+    n_clusters: int = 0
+
+    @property
+    def k(self) -> int:
+        return self.n_clusters
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Embedding(Snapshot):
+    """Points placed in a few dimensions by a reduction method (MDS, Isomap, t-SNE, UMAP,
+    …), as it goes: every method that outputs coordinates shows them through this one type,
+    so one view, one export and one comparison serve them all.
+
+    `coords` (n, m) are the points now (views draw the first two; m = 1 gets a zero second
+    axis). `trace` is `objective_name` at the iterations `trace_at` (stress, KL divergence,
+    …); `marks` are (iteration, label) lines on that curve ("early exaggeration ends").
+    `edges` (e, 2) are rows joined by a graph the method built (a k-nearest-neighbour graph),
+    drawn on the data; `flagged` marks the edges to show apart (short circuits across a
+    manifold). `quality` (engine/reduction/quality.py) only in the last snapshot.
+    """
+
+    coords: np.ndarray
+    axis_names: tuple[str, str] = ("dimension 1", "dimension 2")
+    objective_name: str = ""
+    objective: float = float("nan")
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    trace_at: np.ndarray = field(default_factory=lambda: np.empty(0))
+    marks: tuple[tuple[float, str], ...] = ()
+    phase: str = ""
+    iteration: int = 0
+    n_iter: int = 0
+    edges: np.ndarray | None = None
+    flagged: np.ndarray | None = None
+    quality: Any = None  # engine.reduction.quality.Quality in the last snapshot

@@ -10,8 +10,15 @@ from engine.protocol import Algorithm
 _MODULES = (
     "engine.clustering.kmeans",
     "engine.clustering.hierarchical",
+    "engine.clustering.divisive",
     "engine.clustering.spectral",
     "engine.clustering.gmm",
+    "engine.clustering.experts",
+    "engine.clustering.mst",
+    "engine.clustering.exhaustive",
+    "engine.clustering.distance_explorer",
+    "engine.clustering.dbscan",
+    "engine.clustering.hdbscan",
     "engine.reduction.pca",
     "engine.generative.vae",
 )

@@ -151,7 +151,8 @@ class InlineData:
                 "X": ds.X.tolist(), "y": None if ds.y is None else ds.y.tolist(),
                 "feature_names": list(ds.feature_names),
                 "target_names": None if ds.target_names is None else list(ds.target_names),
-                "image_shape": None if ds.image_shape is None else list(ds.image_shape)}
+                "image_shape": None if ds.image_shape is None else list(ds.image_shape),
+                "texts": None if ds.texts is None else list(ds.texts)}
 
     def check(self, base: Path | None = None) -> None:
         pass
@@ -276,7 +277,8 @@ def _inline(d: Mapping) -> InlineData:
                      feature_names=tuple(_get(d, "feature_names", "dataset.", list)),
                      target_names=_names(_get(d, "target_names", "dataset.", list, True)),
                      image_shape=tuple(shape) if shape else None,
-                     source=_get(d, "source", "dataset.", str, optional=True) or "session")
+                     source=_get(d, "source", "dataset.", str, optional=True) or "session",
+                     texts=_names(_get(d, "texts", "dataset.", list, True)))
     except (TypeError, ValueError) as exc:
         raise SessionError(str(exc), "dataset.X") from None
     return InlineData(ds)

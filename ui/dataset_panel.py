@@ -33,7 +33,7 @@ from ui.loader import DatasetLoader
 from ui.param_form import ParamForm
 
 BUILTIN_TITLES = {"iris": "Iris", "wine": "Wine", "digits": "Digits (8×8 images)",
-                  "breast_cancer": "Breast cancer"}
+                  "breast_cancer": "Breast cancer", "words": "Words (text)"}
 LABEL_CHOICES = (("labels: detect", "auto"), ("labels: none", None),
                  ("labels: last column", -1), ("labels: first column", 0))
 PREVIEW_ROWS = 8
@@ -75,7 +75,8 @@ class DatasetPanel(QWidget):
         for name, gen in datasets.GENERATORS.items():
             self.source.addItem(f"Generate: {gen.title}", name)
         self.open_button = QPushButton("Open file…")
-        self.open_button.setToolTip("CSV, TSV, .npy or .npz; or drop a file on the window")
+        self.open_button.setToolTip("CSV, TSV, .npy or .npz, or a .txt of one item a line; "
+                                    "or drop a file on the window")
         self.options = ParamForm(sliders=True)
         self._regenerate = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._regenerate.timeout.connect(self._regenerate_now)
@@ -370,3 +371,8 @@ class DatasetPanel(QWidget):
             if dataset.has_labels:
                 name = dataset.target_names[dataset.y[i]]
                 self.preview.setItem(i, cols, QTableWidgetItem(str(name)))
+        if dataset.texts is not None:  # the strings themselves, before their 2-D map
+            self.preview.insertColumn(0)
+            self.preview.setHorizontalHeaderItem(0, QTableWidgetItem("text"))
+            for i in range(rows):
+                self.preview.setItem(i, 0, QTableWidgetItem(dataset.texts[i]))

@@ -42,7 +42,8 @@ from ui.run_bar import RunBar
 from ui.selection import SelectionControls
 from ui.session import SessionManager
 from ui.shortcuts import show_shortcuts
-from ui.views import VIEWS, DataFrame2D, DataView, View
+from ui.view_types import VIEWS
+from ui.views import DataFrame2D, DataView, View
 from ui.worker import RunController
 from widgets.style import Style
 

@@ -10,7 +10,9 @@ from engine.protocol import run_to_end
 
 # Small, fast settings per method; anything not named runs with its defaults.
 QUICK = {"vae": {"epochs": 3, "hidden": 32}}
-DATA = {"vae": "digits", "pca": "digits"}
+DATA = {"vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries"}
+# Generator options for methods that take only a few points (the exhaustive search: 12).
+OPTIONS = {"exhaustive": {"n_samples": 12}}
 
 
 def selftest() -> int:
@@ -19,7 +21,8 @@ def selftest() -> int:
         name = DATA.get(algorithm.id, "blobs")
         t0 = time.perf_counter()
         try:
-            snapshot = run_to_end(algorithm, datasets.load(name), QUICK.get(algorithm.id), seed=0)
+            snapshot = run_to_end(algorithm, datasets.load(name, **OPTIONS.get(algorithm.id, {})),
+                                  QUICK.get(algorithm.id), seed=0)
             status = f"ok   {type(snapshot).__name__}"
         except Exception:
             failures += 1

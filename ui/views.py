@@ -1,6 +1,6 @@
 """One view per kind of snapshot: which canvases show it, and how they are fed.
 
-The window picks a view with `VIEWS[type(snapshot)]`, as napari picks a visual per layer.
+The window picks a view with `ui.view_types.VIEWS[type(snapshot)]`.
 Views know the data set and its 2-D projection; canvases know neither.
 """
 
@@ -242,7 +242,11 @@ class TreeView(View):
         self._tree = snap
         self.k = min(self.k, snap.n_leaves)
         self._recolour()
-        self._later(lambda: self.dendrogram.set_tree(snap.linkage, snap.n_merges, self.k))
+        self._later(lambda: self._show_tree(snap))
+
+    def _show_tree(self, snap: Tree) -> None:
+        self.dendrogram.set_tree(snap.linkage, snap.n_merges, self.k)
+        self.dendrogram.set_title(ultrametric_title(snap))
 
     def set_cut(self, k: int) -> None:
         """Cut the tree into k clusters, as a click on the dendrogram does."""
@@ -270,6 +274,18 @@ class TreeView(View):
 
     def pending(self) -> bool:
         return super().pending() or self.scores.busy()
+
+
+def ultrametric_title(snap: Tree) -> str | None:
+    """The cophenetic correlation and the ultrametric check, over the finished dendrogram."""
+    if not snap.complete or not snap.triples_checked:
+        return None
+    which = "all" if snap.triples_exact else "sampled"  # how many: in the run's message
+    coph = (f"cophenetic correlation {snap.cophenetic:.3f}" if np.isfinite(snap.cophenetic)
+            else "cophenetic correlation undefined")
+    return (f"{coph}<br>d(x,y) ≤ max(d(x,z), d(y,z)) broken by<br>"
+            f"data {snap.broken_triples:.1%}, tree {snap.broken_triples_tree:.1%} of "
+            f"{which} triples")
 
 
 class SpectrumView(View):
@@ -385,21 +401,3 @@ def _two_classes(y: np.ndarray | None, n: int) -> tuple[int, int]:
     if y is None or np.all(y == y[0]):
         return 0, n - 1
     return 0, int(np.argmax(y != y[0]))
-
-
-VIEWS: dict[type[Snapshot], type[View]] = {
-    Partition: PartitionView,
-    Tree: TreeView,
-    Spectrum: SpectrumView,
-    LatentModel: LatentView,
-}
-
-# Larger views live in modules of their own, which import View from here: registered last.
-from engine.protocol import Mixture  # noqa: E402
-from ui.views_mixture import MixtureView  # noqa: E402
-
-VIEWS[Mixture] = MixtureView
-from engine.protocol import Spectral  # noqa: E402
-from ui.views_spectral import SpectralView  # noqa: E402
-
-VIEWS[Spectral] = SpectralView

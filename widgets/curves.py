@@ -43,6 +43,7 @@ class CurveCanvas(Canvas):
         self._slots: dict[str, int] = {}  # each series' place in the series colours
         self._x: np.ndarray | None = None
         self._line_width = LINE_WIDTH
+        self._marks: list[pg.InfiniteLine] = []
         self.apply_style(self.canvas_style())
 
     def graphics_views(self) -> list[pg.GraphicsView]:
@@ -50,6 +51,8 @@ class CurveCanvas(Canvas):
 
     def _restyle(self, style: Style) -> None:
         self.cursor.setPen(pg.mkPen(style.theme.accent, width=style.width(1.5)))
+        if getattr(self, "_marks", None):
+            self.set_marks(self.marks())
         for name, item in self._items.items():
             item.setPen(self._pen(name))
 
@@ -106,6 +109,28 @@ class CurveCanvas(Canvas):
             pos = float(self._x[i])
         self.cursor.setValue(pos)
         self.cursor.setVisible(True)
+
+    def set_marks(self, marks) -> None:
+        """Labelled dashed vertical lines at these x positions: (x, label) pairs, e.g. where
+        t-SNE's early exaggeration ends. Replaces the marks drawn before."""
+        for line in self._marks:
+            self.plot_item.removeItem(line)
+        self._marks = []
+        style = self.canvas_style()
+        for x, label in marks:
+            line = pg.InfiniteLine(
+                pos=float(x), angle=90, movable=False, label=label,
+                pen=pg.mkPen(style.theme.muted, width=style.width(1.0),
+                             style=QtCore.Qt.PenStyle.DashLine),
+                labelOpts={"position": 0.9, "color": style.theme.foreground,
+                           "anchors": [(0, 0), (0, 0)]})
+            line.label.setFont(style.font())
+            self.plot_item.addItem(line, ignoreBounds=True)
+            self._marks.append(line)
+
+    def marks(self) -> list[tuple[float, str]]:
+        """The marks drawn now, read back from the lines."""
+        return [(float(line.value()), line.label.format) for line in self._marks]
 
     def cursor_position(self) -> float | None:
         return float(self.cursor.value()) if self.cursor.isVisible() else None

@@ -158,6 +158,21 @@ class DendrogramCanvas(Canvas):
     def truncate(self) -> int | None:
         return self._truncate
 
+    def set_height_label(self, text: str) -> None:
+        """What the heights mean (by default merge distances; a divisive tree's are SSEs)."""
+        self._plot.setLabel("left", text)
+
+    def height_label(self) -> str:
+        return self._plot.getAxis("left").labelText
+
+    def set_title(self, text: str | None) -> None:
+        """A line above the tree (the agglomerative view shows its ultrametric check)."""
+        self.set_plot_title(self._plot, text)
+
+    def title(self) -> str:
+        item = self._plot.getPlotItem().titleLabel
+        return item.text if item.isVisible() else ""
+
     def set_line_width(self, width: float) -> None:
         """Link width in pixels, before the style's line scale."""
         self._line_width = float(width)

@@ -40,6 +40,7 @@ class ScatterCanvas(Canvas):
         self.points = PointsItem()
         self.segments_item = pg.PlotCurveItem(connect="pairs")
         self.trails_item = pg.PlotCurveItem()
+        self.flagged_item = pg.PlotCurveItem(connect="pairs")
         self.centres_item = pg.ScatterPlotItem(pxMode=True)
         self.marker_item = pg.ScatterPlotItem(pxMode=True)
         self.weights_item = pg.ScatterPlotItem(pxMode=True)
@@ -52,6 +53,10 @@ class ScatterCanvas(Canvas):
             self.plot_item.addItem(item, ignoreBounds=item is self.segments_item)
         self.segments_item.setVisible(False)
         self.trails_item.setVisible(False)
+        self.flagged_item.setZValue(2.5)  # over the other segments, under trails and centres
+        self.plot_item.addItem(self.flagged_item, ignoreBounds=True)
+        self.flagged_item.setVisible(False)
+        self._flagged = np.zeros(0, bool)
         self._centre_size = CENTRE_SIZE
         self._segments = np.empty((0, 2, 2))
         self._centres: np.ndarray | None = None
@@ -71,6 +76,7 @@ class ScatterCanvas(Canvas):
         self.points.set_scale(style.marker_scale)
         self.segments_item.setPen(pg.mkPen(muted("muted", 200), width=style.width(1.5)))
         self.trails_item.setPen(pg.mkPen(muted("muted", 150), width=style.width(1.0)))
+        self.flagged_item.setPen(pg.mkPen(style.theme.accent, width=style.width(2.0)))
         self._centre_brushes.clear()
         self._draw_centres()
         self._draw_marker()
@@ -159,18 +165,28 @@ class ScatterCanvas(Canvas):
         self.trails_item.setData(paths[:, 0], paths[:, 1], connect=connect)
         self.trails_item.setVisible(steps > 1)
 
-    def set_segments(self, segments: np.ndarray | None) -> None:
-        """Boundary segments (m, 2, 2), e.g. from engine.clustering.voronoi, as one curve item."""
+    def set_segments(self, segments: np.ndarray | None,
+                     flagged: np.ndarray | None = None) -> None:
+        """Segments (m, 2, 2) as one curve item: Voronoi boundaries, a graph's edges. The
+        `flagged` ones (a bool per segment) are drawn apart, in the accent colour."""
         if segments is None or len(segments) == 0:
             self._segments = np.empty((0, 2, 2))
-            self.segments_item.setData([], [])
-            self.segments_item.setVisible(False)
+            self._flagged = np.zeros(0, bool)
+            for item in (self.segments_item, self.flagged_item):
+                item.setData([], [])
+                item.setVisible(False)
             return
         s = np.asarray(segments, dtype=np.float64).reshape(-1, 2, 2)
-        self._segments = s
-        flat = s.reshape(-1, 2)
-        self.segments_item.setData(flat[:, 0], flat[:, 1], connect="pairs")
-        self.segments_item.setVisible(True)
+        mark = np.zeros(len(s), bool) if flagged is None else np.asarray(flagged, bool)
+        self._segments, self._flagged = s, mark
+        for item, part in ((self.segments_item, s[~mark]), (self.flagged_item, s[mark])):
+            flat = part.reshape(-1, 2)
+            item.setData(flat[:, 0], flat[:, 1], connect="pairs")
+            item.setVisible(len(part) > 0)
+
+    def flagged_segments(self) -> np.ndarray:
+        """The (f, 2, 2) segments drawn apart now."""
+        return self._segments[self._flagged].copy()
 
     def segments(self) -> np.ndarray:
         """The (m, 2, 2) segments currently drawn."""
@@ -244,6 +260,11 @@ class ScatterCanvas(Canvas):
 
     def set_title(self, text: str | None) -> None:
         self.set_plot_title(self.plot_widget, text)
+
+    def title(self) -> str:
+        """The title shown now ("" when none)."""
+        item = self.plot_item.titleLabel
+        return item.text if item.isVisible() else ""
 
     def set_aspect_locked(self, locked: bool) -> None:
         """Equal units on both axes (Voronoi cells then look right); off by default."""

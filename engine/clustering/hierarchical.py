@@ -12,6 +12,7 @@ import numpy as np
 
 from engine import big_inputs, distances
 from engine.cancellable import call_cancellable
+from engine.clustering import ultrametric
 from engine.params import Choice, Int
 from engine.protocol import Algorithm, Tree
 from engine.registry import register
@@ -25,7 +26,8 @@ MAX_MATRIX_POINTS = 20_000
 MATRIX_BYTES_PER_PAIR = 4.0  # n(n-1)/2 float64 distances
 # Single and Ward linkage need O(n) memory but O(n²) time: about 7 s at 50,000 points.
 MAX_VECTOR_POINTS = 50_000
-# The cophenetic correlation compares two n(n-1)/2 arrays; skipped above this many points.
+# The cophenetic correlation and the ultrametric check compare two n(n-1)/2 arrays; skipped
+# above this many points.
 MAX_COPHENETIC_POINTS = 10_000
 MAX_FRAMES = 60
 
@@ -243,18 +245,13 @@ class Agglomerative(Algorithm):
             yield Tree(step=i + 1, message=_merge_message(z, before, after), linkage=z,
                        n_merges=int(after), method=method, metric=metric)
             before = after
-        coph = float("nan")
-        note = f"cophenetic correlation not computed above {MAX_COPHENETIC_POINTS:,} points"
-        if dataset.n <= MAX_COPHENETIC_POINTS:
-            ctx.progress(before / max(n_rows, 1), "computing the cophenetic correlation")
-            done, coph = call_cancellable(lambda: cophenetic_correlation(z, dataset.X, metric),
-                                    ctx.cancelled)
-            if not done:
-                return
-            note = (f"cophenetic correlation {coph:.3f} (how well the tree's heights "
-                    "keep the distances)" if np.isfinite(coph) else
-                    "cophenetic correlation undefined (all distances or heights are equal)")
+        ctx.progress(before / max(n_rows, 1), "cophenetic correlation and ultrametric check")
+        checked = ultrametric.tree_fields(z, dataset.X, metric, MAX_COPHENETIC_POINTS,
+                                          ctx.cancelled)
+        if checked is None:
+            return
+        fields, note = checked
         ctx.progress(1.0, "done")
         last = _merge_message(z, before, n_rows) if n_rows else "a single point"
         yield Tree(step=len(frames), message=f"{last}. Done: {note}", linkage=z,
-                   n_merges=n_rows, method=method, metric=metric, cophenetic=coph)
+                   n_merges=n_rows, method=method, metric=metric, **fields)

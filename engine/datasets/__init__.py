@@ -31,6 +31,7 @@ def _generate(name: str, options: dict) -> Dataset:
     X, y = gen.make(**values)
     settings = ", ".join(f"{p.title} {values[p.name]}" for p in gen.params)
     return Dataset(name=gen.title, X=X, y=y, target_names=gen.target_names,
+                   feature_names=gen.feature_names,
                    source="generated", description=f"{gen.description} ({settings})",
                    options=values)
 

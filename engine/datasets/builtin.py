@@ -17,11 +17,16 @@ _TABLE = {
                       "malignant or benign."),
 }
 
-BUILTIN: tuple[str, ...] = tuple(_TABLE)
+# The word list (engine/datasets/words.py) is a data set of strings, not a table.
+BUILTIN: tuple[str, ...] = (*_TABLE, "words")
 
 
 def load_builtin(name: str) -> Dataset:
     """Load one of BUILTIN; scikit-learn is imported here, on first use only."""
+    if name == "words":
+        from engine.datasets.texts import load_words
+
+        return load_words()
     from sklearn import datasets
 
     title, loader, description = _TABLE[name]

@@ -1,4 +1,7 @@
-"""Load a data file (CSV/TSV/TXT, .npy, .npz) as a Dataset; every failure is a DataFileError."""
+"""Load a data file (CSV/TSV/TXT, .npy, .npz) as a Dataset; every failure is a DataFileError.
+
+A .txt file whose lines are mostly not numbers is a list of items, one a line (words,
+names): a data set of strings (engine/datasets/texts.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from engine.datasets.arrays import read_npy, read_npz
 from engine.datasets.errors import DataFileError
 from engine.datasets.labels import encode_labels
 from engine.datasets.text_table import decode, parse_table
+from engine.datasets.texts import looks_like_items, parse_items, text_dataset
 
 __all__ = ["DEFAULT_MAX_BYTES", "DataFileError", "load_file"]
 
@@ -69,8 +73,21 @@ def _array_parts(parts):
     return X, labels, (), None, image_shape
 
 
+def _items(path: str, text: str, label_column) -> Dataset:
+    """A text file of one item a line, as a data set of strings."""
+    items = parse_items(text)
+    name = Path(path).name
+    return text_dataset(items, Path(path).stem or name, path,
+                        f"{name}: {len(items):,} items, one a line, placed in the plane by "
+                        f"their edit distances", {"label_column": label_column})
+
+
 def _load(path: str, label_column, max_bytes: int) -> Dataset:
     data = _read(path, max_bytes)
+    if Path(path).suffix.lower() == ".txt" and not data.startswith((b"\x93NUMPY", b"PK")):
+        text = decode(data)
+        if looks_like_items(text):
+            return _items(path, text, label_column)
     X, labels, feature_names, label_name, image_shape, kind = _parse(path, data, label_column)
     y, target_names = (None, None) if labels is None else encode_labels(labels)
     name = Path(path).name

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.datasets import regimes
 from engine.params import Float, Int, Param, seed_param
 
 # The shear used for "aniso" in scikit-learn's clustering comparison example.
@@ -126,6 +127,7 @@ class Generator:
     make: Callable
     description: str
     target_names: tuple[str, ...] | None = None
+    feature_names: tuple[str, ...] = ()
 
 
 def _n(default: int, low: int = 10) -> Int:
@@ -140,6 +142,13 @@ def _noise(default: float) -> Float:
 
 _CENTERS = Int(name="n_centers", label="clusters", default=3, low=1, high=12,
                help="How many Gaussian clusters the points are drawn from.")
+
+
+def _regimes_param(what: str, default: int) -> Int:
+    return Int(name="n_regimes", label=what, default=default, low=1, high=3,
+               help=f"How many {what}, each in charge of its own stretch of x.")
+
+
 _BANDS = Int(name="bands", label="colour bands", default=6, low=2, high=12,
              help="Position along the sheet is cut into this many coloured bands.")
 
@@ -174,4 +183,22 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("s_curve", "S-curve", (_n(1000, 50), _noise(0.0), _BANDS, seed_param()),
               s_curve, "A flat sheet bent into an S in 3-D; colour shows the position "
               "along the S."),
+    Generator("lines", "Lines by regime",
+              (_n(300), _regimes_param("lines", 3),
+               Float(name="noise", default=0.3, low=0.0, high=3.0, decimals=2,
+                     help="Standard deviation of the Gaussian noise added to y."),
+               seed_param()),
+              regimes.lines, "y = aᵢx + bᵢ + noise, a different line in each stretch of x, "
+              "handed over by a softmax gate: data for a mixture of linear regressions "
+              "(the target y is the last column).", None,
+              ("x", "y")),
+    Generator("boundaries", "Boundaries by region",
+              (_n(300), _regimes_param("regions", 2),
+               Float(name="noise", default=0.2, low=0.0, high=3.0, decimals=2,
+                     help="Label noise: in region i the label is 1 with probability "
+                          "σ(distance past the boundary / noise); 0 gives hard boundaries."),
+               seed_param()),
+              regimes.boundaries, "Two classes whose boundary is a different straight line "
+              "in each stretch of x₁: data for a mixture of logistic regressions.",
+              ("class 0", "class 1"), ("x1", "x2")),
 )}

@@ -114,10 +114,14 @@ def stalls() -> dict:
         import importlib
 
         from engine import registry
+        from engine.protocol import run_to_end
 
+        tiny = datasets.load("blobs", n_samples=60, seed=0)
         for algorithm in registry.all():
             for name in algorithm.libraries:
                 importlib.import_module(name)
+        for algorithm_id in ("kmeans", "pca", "agglomerative"):  # their own first-use imports
+            run_to_end(algorithm_id, tiny, {"elbow": 3} if algorithm_id == "kmeans" else {})
     window = MainWindow(dataset=None)
     window.resize(1280, 800)
     window.show()

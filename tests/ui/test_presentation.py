@@ -110,7 +110,7 @@ def test_tree_results_use_the_current_cut(qtbot, window, tmp_path):
     window.method_panel.set_values({"n_clusters": 3})
     assert run_and_wait(qtbot, window) == "done"
     window.current_view().dendrogram.cut_changed.emit(5)
-    labels, linkage, _ = window.export.results_csv(tmp_path / "tree.csv")
+    labels, linkage, *_ = window.export.results_csv(tmp_path / "tree.csv")
     with labels.open(newline="") as f:
         clusters = {r[1] for r in list(csv.reader(f))[1:]}
     assert len(clusters) == 5

@@ -160,6 +160,8 @@ def test_a_data_file_that_cannot_be_read_is_reported_not_raised(qtbot, tmp_path,
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(sessions, "sha256_file", unreadable)  # root reads a chmod 000 file
+    with data.open("a") as f:  # changed since it loaded: its checksum must be taken again
+        f.write("5,6\n")
     assert not w.recovery.save_now()  # from the timer's slot: it must not raise
     message = w.statusBar().currentMessage()
     assert "cannot read the data file" in message and "d.csv" in message

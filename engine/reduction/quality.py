@@ -1,0 +1,131 @@
+"""How well an embedding keeps the data's structure: the measures every reduction shows.
+
+Local structure: **trustworthiness** (are the embedding's k nearest neighbours near in the
+data? false neighbours are penalised by how far down the data's ranking they are),
+**continuity** (the converse: are the data's neighbours kept near?) and **kNN preservation**
+(the share of each point's k nearest neighbours that stay its k nearest). Global structure:
+**stress**, the mismatch of all pairwise distances after the best uniform scaling of the
+embedding (0: every distance kept up to scale), since t-SNE or UMAP coordinates have no
+units. Trustworthiness equals scikit-learn's `trustworthiness`.
+
+All need every pairwise distance and its rank, O(n²) memory: above `MAX_POINTS` points they
+are computed on a seeded random subsample of that many, as the result says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_POINTS = 2_000
+DEFAULT_K = 10
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The measures of one embedding, on `n_used` of its `n_points` points."""
+
+    trustworthiness: float
+    continuity: float
+    knn_preservation: float
+    stress: float
+    k: int
+    n_used: int
+    n_points: int
+
+    def sample_text(self) -> str:
+        if self.n_used == self.n_points:
+            return f"all {self.n_points:,} points"
+        return f"{self.n_used:,} of {self.n_points:,} points"
+
+    def rows(self) -> list[tuple[str, float, str]]:
+        """(measure, value, what it says) in display order."""
+        k = self.k
+        return [("trustworthiness", self.trustworthiness,
+                 f"local: the embedding's {k} nearest are near in the data (1 best)"),
+                ("continuity", self.continuity,
+                 f"local: the data's {k} nearest stay near (1 best)"),
+                (f"{k}-NN preserved", self.knn_preservation,
+                 f"local: share of each point's {k} nearest kept (1 best)"),
+                ("stress", self.stress, "global: pairwise distances, best scale (0 best)")]
+
+    def summary(self) -> str:
+        return (f"T {self.trustworthiness:.2f} · C {self.continuity:.2f} · "
+                f"{self.k}-NN {self.knn_preservation:.2f} · stress {self.stress:.2f} "
+                f"({self.sample_text()})")
+
+    def table(self) -> tuple[list[str], list[tuple]]:
+        """The CSV export's quality table."""
+        rows = [(name, value, note) for name, value, note in self.rows()]
+        rows.append(("points used", self.n_used, self.sample_text()))
+        return ["measure", "value", "note"], rows
+
+
+def measure(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, seed: int = 0,
+            max_points: int = MAX_POINTS, input_distances: np.ndarray | None = None
+            ) -> Quality:
+    """Every measure of the embedding Y (n, m) of the data X (n, d). `input_distances`, an
+    (n, n) matrix, replaces the Euclidean distances of X (MDS of a loaded distance table,
+    edit distances of words)."""
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    n = len(Y)
+    if n < 3:
+        raise ValueError(f"quality measures need at least 3 points, not {n}")
+    rows = np.arange(n)
+    if n > max_points:
+        rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+    k = int(min(k, (len(rows) - 1) // 2)) or 1  # the trustworthiness formula needs k < n/2
+    dx = (_square(X[rows]) if input_distances is None
+          else np.asarray(input_distances, dtype=np.float64)[np.ix_(rows, rows)])
+    dy = _square(Y[rows])
+    rank_x, near_x = _ranks(dx, k)
+    rank_y, near_y = _ranks(dy, k)
+    m = len(rows)
+    return Quality(trustworthiness=_trust(rank_x, near_y, k), continuity=_trust(rank_y, near_x, k),
+                   knn_preservation=_shared(near_x, near_y, k), stress=_stress(dx, dy),
+                   k=k, n_used=m, n_points=n)
+
+
+def _square(A: np.ndarray) -> np.ndarray:
+    from scipy.spatial.distance import pdist, squareform
+
+    return squareform(pdist(A))
+
+
+def _ranks(d: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """rank[i, j]: j is i's rank[i, j]-th nearest (1 = nearest; i itself ranks last); and
+    each point's k nearest."""
+    d = d.copy()
+    np.fill_diagonal(d, np.inf)
+    order = np.argsort(d, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, d.shape[1] + 1)[None, :], axis=1)
+    return ranks, order[:, :k]
+
+
+def _trust(rank_in: np.ndarray, near_out: np.ndarray, k: int) -> float:
+    """1 − the normalised sum, over each point's k nearest in one space, of how far beyond
+    rank k they are in the other (Venna and Kaski)."""
+    n = len(rank_in)
+    r = np.take_along_axis(rank_in, near_out, axis=1)
+    penalty = np.maximum(r - k, 0).sum()
+    return float(1.0 - 2.0 / (n * k * (2 * n - 3 * k - 1)) * penalty)
+
+
+def _shared(near_a: np.ndarray, near_b: np.ndarray, k: int) -> float:
+    n = len(near_a)
+    hits = sum(np.intersect1d(near_a[i], near_b[i], assume_unique=True).size for i in range(n))
+    return float(hits / (n * k))
+
+
+def _stress(dx: np.ndarray, dy: np.ndarray) -> float:
+    """sqrt(Σ(d − s·e)² / Σd²) with the scale s that minimises it (Kruskal's stress-1 after
+    the best uniform scaling of the embedding)."""
+    upper = np.triu_indices(len(dx), 1)
+    d, e = dx[upper], dy[upper]
+    dd, ee = float(d @ d), float(e @ e)
+    if dd == 0:
+        return 0.0
+    s = float(d @ e) / ee if ee > 0 else 0.0
+    return float(np.sqrt(max(dd - 2 * s * float(d @ e) + s * s * ee, 0.0) / dd))
