@@ -80,6 +80,18 @@ class RunContext:
         if self._on_progress is not None:
             self._on_progress(min(max(float(fraction), 0.0), 1.0), message)
 
+    def part(self, start: float, end: float, label: str = "") -> RunContext:
+        """A context for one part of this run (a method run inside another): it shares the
+        cancel, maps its progress into [start, end] of this run's, and prefixes `label`."""
+        def progress(fraction: float, message: str) -> None:
+            text = f"{label}: {message}" if label and message else (label or message)
+            self.progress(start + (end - start) * fraction, text)
+
+        part = RunContext(seed=self.seed, cancel_event=self._cancel, on_progress=progress,
+                          device=self._device_choice, threads=self.threads)
+        part._device = self._device
+        return part
+
     def torch_device(self):
         """CUDA or MPS when present (and not turned off), else the CPU; imports torch."""
         if self._device is None:
@@ -90,6 +102,14 @@ class RunContext:
 
 
 # ---------------------------------------------------------------- snapshots
+
+
+def frozen(a, copy: bool = False) -> np.ndarray:
+    """The array made read-only, for a snapshot: the window's threads share it, so nothing
+    may write to it after. `copy`: freeze a copy (the run goes on changing its own)."""
+    a = np.array(a) if copy else np.asarray(a)
+    a.flags.writeable = False
+    return a
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -258,6 +278,11 @@ class Algorithm:
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         """Raise ValueError with a plain message if this data or these values cannot work."""
 
+    def libraries_for(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """The heavy libraries a run with these parameters imports (a method that runs
+        others, chosen by its parameters, names theirs)."""
+        return self.libraries
+
     def max_points(self, dataset: Dataset, params: Mapping[str, Any]) -> int | None:
         """Methods whose cost grows as n² (an n×n matrix): the most points a run with these
         parameters may take on this machine (engine.big_inputs); None: no limit."""
@@ -277,6 +302,10 @@ class Algorithm:
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[Snapshot]:
         raise NotImplementedError
+
+    def defaults(self) -> dict:
+        """The parameters' default values (unchecked against any data)."""
+        return resolve(self.params, {})
 
     def resolve(self, dataset: Dataset, values: Mapping[str, Any] | None = None) -> dict:
         """Defaults filled in and every value checked, against the specs and this data; the
@@ -620,3 +649,17 @@ class Embedding(Snapshot):
     edges: np.ndarray | None = None
     flagged: np.ndarray | None = None
     quality: Any = None  # engine.reduction.quality.Quality in the last snapshot
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Comparison(Snapshot):
+    """Several embeddings of the same data, one per method run so far: each method's 2-D
+    coordinates, its quality measures and the seconds it took; `pending` names those still
+    to run."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    coords: tuple[np.ndarray, ...]
+    qualities: tuple[Any, ...]  # engine.reduction.quality.Quality, one per method
+    seconds: tuple[float, ...]
+    pending: tuple[str, ...] = ()

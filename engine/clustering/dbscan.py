@@ -20,7 +20,7 @@ from engine import big_inputs, distances
 from engine.cancellable import call_cancellable
 from engine.clustering import neighbours
 from engine.params import Bool, Choice, Float, Int
-from engine.protocol import Algorithm, DensityScan
+from engine.protocol import Algorithm, DensityScan, frozen
 from engine.registry import register
 
 METRICS = distances.COMMON_METRICS
@@ -71,11 +71,6 @@ def expand(neigh: np.ndarray, core: np.ndarray, check=lambda: None):
             started = False
         n_clusters += 1
 
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a)
-    a.flags.writeable = False
-    return a
 
 
 @register
@@ -143,12 +138,12 @@ class DBSCAN(Algorithm):
         if not done:
             return
         sizes = np.fromiter((len(a) for a in neigh), np.int64, n)
-        core = _frozen(sizes >= k)
-        k_dist = _frozen(k_dist)
+        core = frozen(sizes >= k, copy=True)
+        k_dist = frozen(k_dist, copy=True)
         base = dict(core=core, eps=eps, min_samples=k, metric=metric, k_distances=k_dist)
         how = ("chosen where 10 % of the points lie above it on the k-distance plot"
                if params["auto_eps"] else "as set")
-        yield DensityScan(step=1, phase="neighbourhoods", labels=_frozen(np.full(n, -1)),
+        yield DensityScan(step=1, phase="neighbourhoods", labels=frozen(np.full(n, -1), copy=True),
                           message=(f"eps = {eps:.4g} ({how}), min samples = {k}: "
                                    f"{int(core.sum())} of {n} points are core (at least {k} "
                                    f"points within eps); a neighbourhood holds "
@@ -186,14 +181,15 @@ class DBSCAN(Algorithm):
                  "the queue"
                  if base["core"][i] else "is a border point: it joins, but spreads no further"))
         return DensityScan(
-            step=step, phase="grow", labels=_frozen(labels), scanned=scanned, current=i,
-            frontier=_frozen(np.fromiter(queue, np.int64, len(queue))),
-            new_cores=_frozen(np.fromiter(recent, np.int64, len(recent))), n_clusters=c + 1,
+            step=step, phase="grow", labels=frozen(labels, copy=True), scanned=scanned, current=i,
+            frontier=frozen(np.fromiter(queue, np.int64, len(queue)), copy=True),
+            new_cores=frozen(np.fromiter(recent, np.int64, len(recent)), copy=True),
+            n_clusters=c + 1,
             message=f"{what}; {taken} points reached, {len(queue)} waiting in the queue",
             **base)
 
     def _done(self, step, labels, core, base):
-        labels = _frozen(labels)
+        labels = frozen(labels, copy=True)
         k = int(labels.max()) + 1 if labels.size else 0
         n_core = int(np.count_nonzero(core & (labels >= 0)))
         n_border = int(np.count_nonzero(~core & (labels >= 0)))

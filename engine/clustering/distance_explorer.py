@@ -19,7 +19,7 @@ import numpy as np
 from engine import big_inputs, distances
 from engine.cancellable import call_cancellable
 from engine.params import Bool, Choice, Float
-from engine.protocol import Algorithm, Distances
+from engine.protocol import Algorithm, Distances, frozen
 from engine.registry import register
 
 AUTO = "auto"
@@ -85,10 +85,6 @@ def adjacent_mean(matrix: np.ndarray, order: np.ndarray) -> float:
         return 0.0
     return float(matrix[order[:-1], order[1:]].mean())
 
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
 
 
 @register
@@ -158,8 +154,8 @@ class DistanceExplorer(Algorithm):
                                             ctx.cancelled)
         if not done or ctx.cancelled():
             return
-        _frozen(matrix)
-        ball = None if np.isnan(r) else _frozen(distances.unit_ball(r))
+        frozen(matrix)
+        ball = None if np.isnan(r) else frozen(distances.unit_ball(r))
         base = dict(matrix=matrix, metric=title, r=r, ball=ball)
         yield Distances(step=1, phase="matrix", message=self._matrix_message(
             dataset, matrix, metric, r, title), **base)
@@ -178,8 +174,8 @@ class DistanceExplorer(Algorithm):
                f"the tree's leaf order (optimal ordering only up to {OPTIMAL_MAX} points)"
                if params["optimal"] else "the tree's leaf order")
         ctx.progress(1.0, "done")
-        yield Distances(step=2, phase="seriation", linkage=_frozen(z),
-                        linkage_name=params["linkage"], order=_frozen(order.astype(np.int64)),
+        yield Distances(step=2, phase="seriation", linkage=frozen(z),
+                        linkage_name=params["linkage"], order=frozen(order.astype(np.int64)),
                         optimal=optimal, adjacent=(before, after), message=(
                             f"seriation: rows and columns in the leaf order of the "
                             f"{params['linkage']} linkage tree ({how}); neighbouring rows are "

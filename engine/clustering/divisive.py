@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.clustering import kmeans, ultrametric
 from engine.params import Choice, Int, seed_param
-from engine.protocol import Algorithm, Divisive, Partition
+from engine.protocol import Algorithm, Divisive, Partition, frozen
 from engine.registry import register
 
 STRATEGIES = ("biggest_inertia", "largest_cluster")
@@ -139,10 +139,6 @@ def leaf_labels(z: np.ndarray, root: Node, n: int) -> tuple[np.ndarray, list[Nod
     return mapping[raw], [leaves[i] for i in ordered]
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
 
 def _split_message(s: int, k: int, node: Node, strategy: str, before: float, after: float
                    ) -> str:
@@ -199,12 +195,12 @@ class DivisiveClustering(Algorithm):
         method = f"bisecting k-means ({label} split first)"
 
         def snapshot(step: int, message: str, **check) -> Divisive:
-            z = _frozen(linkage_of(root, n))
+            z = frozen(linkage_of(root, n))
             labels, leaves = leaf_labels(z, root, n)
             return Divisive(step=step, message=message, linkage=z, n_merges=n - 1,
-                            method=method, metric="euclidean", labels=_frozen(labels),
-                            centres=_frozen(np.array([leaf.mean for leaf in leaves])),
-                            objective=trace[-1], trace=_frozen(np.array(trace)),
+                            method=method, metric="euclidean", labels=frozen(labels),
+                            centres=frozen(np.array([leaf.mean for leaf in leaves])),
+                            objective=trace[-1], trace=frozen(np.array(trace)),
                             strategy=strategy, n_clusters=len(leaves), **check)
 
         pending = snapshot(1, f"start: all {n} points in one cluster, SSE = {root.sse:.4g}")

@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 
 from engine.params import Choice, Int, seed_param
-from engine.protocol import Algorithm, OptimalPartition
+from engine.protocol import Algorithm, OptimalPartition, frozen
 from engine.registry import register
 
 MAX_POINTS = 12  # S(12, K) ≤ 1.4 million for every K: a few seconds
@@ -129,10 +129,6 @@ def kmeans_answers(X, k: int, init: str, seeds, ctx):
 # ---------------------------------------------------------------- the algorithm
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
 
 @register
 class ExhaustivePartition(Algorithm):
@@ -185,7 +181,7 @@ class ExhaustivePartition(Algorithm):
         answers = kmeans_answers(X, k, params["init"], seeds, ctx)
         if answers is None:
             return
-        km_labels, km_j = (_frozen(a) for a in answers)
+        km_labels, km_j = (frozen(a) for a in answers)
         ctx.check()
         every = partitions(n, k)
         total = len(every)
@@ -207,7 +203,7 @@ class ExhaustivePartition(Algorithm):
             yield self._snapshot(X, k, best, stop, total, trace, at, km_labels, km_j, seeds)
 
     def _snapshot(self, X, k, best, searched, total, trace, at, km_labels, km_j, seeds):
-        labels = _frozen(best.astype(np.int64))
+        labels = frozen(best.astype(np.int64))
         J = j_of(X, labels, k)
         done = searched == total
         reached = int(np.sum(km_j <= J + 1e-9 * max(1.0, J)))
@@ -220,8 +216,8 @@ class ExhaustivePartition(Algorithm):
                        f"J = {J:.4g}")
         return OptimalPartition(
             step=len(trace), message=message, labels=labels,
-            centres=_frozen(centres_of(X, labels, k)), objective=J, searched=int(searched),
-            total=int(total), trace=_frozen(np.array(trace)),
-            searched_trace=_frozen(np.array(at, dtype=np.int64)), kmeans_labels=km_labels,
-            kmeans_objective=km_j, kmeans_seeds=_frozen(seeds.copy()),
+            centres=frozen(centres_of(X, labels, k)), objective=J, searched=int(searched),
+            total=int(total), trace=frozen(np.array(trace)),
+            searched_trace=frozen(np.array(at, dtype=np.int64)), kmeans_labels=km_labels,
+            kmeans_objective=km_j, kmeans_seeds=frozen(seeds.copy()),
             phase="done" if done else "search")

@@ -23,7 +23,7 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.params import Choice, Float, Int, seed_param
-from engine.protocol import Algorithm, Experts
+from engine.protocol import Algorithm, Experts, frozen
 from engine.registry import register
 
 KINDS = ("linear", "logistic")
@@ -324,11 +324,6 @@ def _last(snapshots: Iterator[Experts]) -> Experts | None:
     return last
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.array(a)
-    a.flags.writeable = False
-    return a
-
 
 def _change(name: str, before: float, after: float) -> str:
     if abs(after - before) <= 1e-10 * max(abs(before), 1.0):
@@ -356,11 +351,12 @@ def em_steps(kind: str, inputs: np.ndarray, targets: np.ndarray, resp0: np.ndarr
         step += 1
         return Experts(
             step=step, message=message, kind=kind,
-            coefficients=_frozen(model.coefficients),
-            variances=None if model.variances is None else _frozen(model.variances),
-            gating=_frozen(model.gating), responsibilities=_frozen(resp.astype(np.float32)),
-            labels=_frozen(np.argmax(resp, axis=1).astype(np.int32)), log_likelihood=ll,
-            objective=objective, objective_name=name, trace=_frozen(trace),
+            coefficients=frozen(model.coefficients, copy=True),
+            variances=None if model.variances is None else frozen(model.variances, copy=True),
+            gating=frozen(model.gating, copy=True),
+            responsibilities=frozen(resp.astype(np.float32), copy=True),
+            labels=frozen(np.argmax(resp, axis=1).astype(np.int32), copy=True), log_likelihood=ll,
+            objective=objective, objective_name=name, trace=frozen(trace, copy=True),
             phase=phase, iteration=iteration, converged=converged)
 
     if cancelled():

@@ -25,7 +25,7 @@ import numpy as np
 
 from engine.cancellable import call_cancellable
 from engine.params import Choice, Float, Int, seed_param
-from engine.protocol import Algorithm, Mixture
+from engine.protocol import Algorithm, Mixture, frozen
 from engine.registry import register
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
@@ -242,10 +242,6 @@ def initial_responsibilities(X: np.ndarray, k: int, init: str, seed: int) -> np.
 # ---------------------------------------------------------------- the stepped run
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
 
 class _Trace:
     """The log-likelihood per E step in one growing buffer; snapshots get read-only views."""
@@ -262,7 +258,7 @@ class _Trace:
         return self.view()
 
     def view(self) -> np.ndarray:
-        return _frozen(self._buf[: self._n])
+        return frozen(self._buf[: self._n])
 
 
 def em_steps(X: np.ndarray, start: Params | np.ndarray, covariance_type: str,
@@ -291,9 +287,9 @@ def em_steps(X: np.ndarray, start: Params | np.ndarray, covariance_type: str,
     def snapshot(phase, resp32, labels, ll, message, iteration, converged=False) -> Mixture:
         nonlocal step
         step += 1
-        return Mixture(step=step, message=message, weights=_frozen(params.weights.copy()),
-                       means=_frozen(params.means + em.offset),
-                       covariances=_frozen(full_covariances(params.covariances,
+        return Mixture(step=step, message=message, weights=frozen(params.weights.copy()),
+                       means=frozen(params.means + em.offset),
+                       covariances=frozen(full_covariances(params.covariances,
                                                             covariance_type, k, d)),
                        covariance_type=covariance_type, responsibilities=resp32,
                        labels=labels, log_likelihood=float(ll), trace=trace.view(),
@@ -302,11 +298,11 @@ def em_steps(X: np.ndarray, start: Params | np.ndarray, covariance_type: str,
     if cancelled():
         return
     if resp0 is None:
-        resp32 = _frozen(np.full((n, k), 1.0 / k, dtype=np.float32))
-        labels = _frozen(np.full(n, -1, dtype=np.int32))
+        resp32 = frozen(np.full((n, k), 1.0 / k, dtype=np.float32))
+        labels = frozen(np.full(n, -1, dtype=np.int32))
     else:
-        resp32 = _frozen(resp0.astype(np.float32))
-        labels = _frozen(np.argmax(resp0, axis=1).astype(np.int32))
+        resp32 = frozen(resp0.astype(np.float32))
+        labels = frozen(np.argmax(resp0, axis=1).astype(np.int32))
     yield snapshot("init", resp32, labels, float("nan"),
                    f"{k} initial components ({init_name}, {covariance_type} covariances); "
                    f"weights {_weights(params.weights)}", 0)
@@ -317,7 +313,7 @@ def em_steps(X: np.ndarray, start: Params | np.ndarray, covariance_type: str,
         if cancelled():
             return
         resp, hard, ll = em.e_step(params)
-        resp32, labels = _frozen(resp.astype(np.float32)), _frozen(hard)
+        resp32, labels = frozen(resp.astype(np.float32)), frozen(hard)
         if it == 1:
             message = (f"E-step 1: responsibilities of the {k} components for each of the "
                        f"{n} points; log-likelihood {ll:.6g}")
@@ -347,7 +343,7 @@ def em_steps(X: np.ndarray, start: Params | np.ndarray, covariance_type: str,
            if converged else f"stopped after {max_iter} iterations")
     change = _change(trace.view()[-1], ll) if it else f"log-likelihood {ll:.6g}"
     trace.append(ll)
-    yield snapshot("E", _frozen(resp.astype(np.float32)), _frozen(hard), ll,
+    yield snapshot("E", frozen(resp.astype(np.float32)), frozen(hard), ll,
                    f"final E-step ({how}); {change}", it + 1, converged=converged)
 
 
@@ -395,7 +391,7 @@ def criteria(X: np.ndarray, k_max: int, covariance_type: str, seed: int = 0,
         p = n_parameters(K, d, covariance_type)
         bic[K - 1] = -2.0 * ll + p * math.log(n)
         aic[K - 1] = -2.0 * ll + 2.0 * p
-    return _frozen(bic), _frozen(aic)
+    return frozen(bic), frozen(aic)
 
 
 def _criteria_message(bic: np.ndarray, aic: np.ndarray, kind: str) -> str:

@@ -20,7 +20,7 @@ from engine import big_inputs, distances
 from engine.cancellable import call_cancellable
 from engine.clustering import neighbours
 from engine.params import Choice, Int
-from engine.protocol import Algorithm, DensityTree
+from engine.protocol import Algorithm, DensityTree, frozen
 from engine.registry import register
 
 METRICS = distances.COMMON_METRICS
@@ -202,11 +202,6 @@ def labels_from(parent, child, selected: np.ndarray, n: int) -> np.ndarray:
 # ---------------------------------------------------------------- the algorithm
 
 
-def _frozen(a) -> np.ndarray:
-    a = np.array(a)
-    a.flags.writeable = False
-    return a
-
 
 def _sklearn_fit(X, params):
     from sklearn.cluster import HDBSCAN
@@ -275,9 +270,9 @@ class HDBSCANClustering(Algorithm):
                                       ctx.cancelled)
         if not done:
             return
-        core = _frozen(core)
-        none = _frozen(np.full(n, -1, dtype=np.int64))
-        zero = _frozen(np.zeros(n))
+        core = frozen(core, copy=True)
+        none = frozen(np.full(n, -1, dtype=np.int64), copy=True)
+        zero = frozen(np.zeros(n), copy=True)
         base = dict(core_distances=core, min_cluster_size=params["min_cluster_size"],
                     min_samples=k, metric=metric, selection=params["selection"])
         blank = dict(mst_edges=np.empty((0, 2), np.int64), mst_weights=np.empty(0))
@@ -293,7 +288,7 @@ class HDBSCANClustering(Algorithm):
             ctx.cancelled)
         if not done:
             return
-        edges, weights = _frozen(mst[0]), _frozen(mst[1])
+        edges, weights = frozen(mst[0], copy=True), frozen(mst[1], copy=True)
         tree = dict(mst_edges=edges, mst_weights=weights)
         frames = np.unique(np.linspace(1, n - 1, min(n - 1, MST_FRAMES)).round().astype(int))
         for i, shown in enumerate(frames):
@@ -315,8 +310,9 @@ class HDBSCANClustering(Algorithm):
         parent, child, lam, size = condense(hierarchy, params["min_cluster_size"])
         stab = stabilities(parent, child, lam, size, n)
         chosen = select(parent, child, stab, n, params["selection"])
-        cond = dict(tree_parent=_frozen(parent), tree_child=_frozen(child),
-                    tree_lambda=_frozen(lam), tree_size=_frozen(size), stability=_frozen(stab),
+        cond = dict(tree_parent=frozen(parent, copy=True), tree_child=frozen(child, copy=True),
+                    tree_lambda=frozen(lam, copy=True), tree_size=frozen(size, copy=True),
+                    stability=frozen(stab, copy=True),
                     n_edges=n - 1, **tree, **base)
         n_split = int(np.count_nonzero(child >= n))
         yield DensityTree(step=step, phase="condensed", labels=none, probabilities=zero,
@@ -332,8 +328,9 @@ class HDBSCANClustering(Algorithm):
         how = ("the most stable (excess of mass)" if params["selection"] == "eom" else
                "the leaves of the condensed tree")
         ctx.progress(1.0, "done")
-        yield DensityTree(step=step + 1, phase="done", labels=_frozen(labels),
-                          probabilities=_frozen(probabilities), selected=_frozen(chosen),
+        yield DensityTree(step=step + 1, phase="done", labels=frozen(labels, copy=True),
+                          probabilities=frozen(probabilities, copy=True),
+                          selected=frozen(chosen, copy=True),
                           **cond, message=(
                               f"Done: {k} cluster{'s' if k != 1 else ''} chosen, {how}, of "
                               f"stability {', '.join(f'{stab[c - n]:.3g}' for c in chosen)}; "

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.cancellable import call_cancellable
 from engine.params import Choice, Int, seed_param
-from engine.protocol import Algorithm, Partition
+from engine.protocol import Algorithm, Partition, frozen
 from engine.registry import register
 
 # Rows per chunk in the numpy fallback: bounds its (chunk, k) distance buffer.
@@ -151,10 +151,6 @@ class _Growing:
         return view
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
 
 # ---------------------------------------------------------------- the stepped run
 
@@ -204,7 +200,7 @@ def seeding_steps(X: np.ndarray, k: int, seed: int, trace: _Growing,
         if cancelled():
             return
         chosen = int(indices[c - 1])
-        centres = _frozen(X[indices[:c]].copy())
+        centres = frozen(X[indices[:c]].copy())
         p_chosen = float(weights[chosen])
         following, J = seeding_weights(X, centres)
         if c == 1:
@@ -215,9 +211,9 @@ def seeding_steps(X: np.ndarray, k: int, seed: int, trace: _Growing,
                        f"far from the centres are likelier (∝ D²); of {trials} candidates "
                        f"drawn so, the one that lowers J most is kept: J = {J:.4g}")
         yield Partition(step=c, message=message,
-                        labels=_frozen(np.full(n, -1, dtype=np.int32)), centres=centres,
+                        labels=frozen(np.full(n, -1, dtype=np.int32)), centres=centres,
                         objective=J, trace=trace.append(J), phase="seed",
-                        seed_weights=_frozen(weights.astype(np.float32)))
+                        seed_weights=frozen(weights.astype(np.float32)))
         weights = following
 
 
@@ -256,7 +252,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
         nonlocal step
         step += 1
         return Partition(step=step, message=message, labels=labels,
-                         centres=_frozen(c + mean), objective=float(J),
+                         centres=frozen(c + mean), objective=float(J),
                          trace=trace.append(J), centre_path=path.append(c + mean),
                          phase=phase, changed=int(changed), converged=converged)
 
@@ -289,8 +285,8 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
     if cancelled():
         return
     J_assign, J_update = iterate(update=True)
-    labels = _frozen(work.copy())
-    yield snapshot("init", _frozen(np.full(n, -1, dtype=np.int32)), old, J_assign,
+    labels = frozen(work.copy())
+    yield snapshot("init", frozen(np.full(n, -1, dtype=np.int32)), old, J_assign,
                    f"{k} initial centres ({init_name}); with every point at its nearest "
                    f"centre J = {J_assign:.4g}")
     previous, J_prev = None, J_assign
@@ -299,7 +295,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
             if cancelled():
                 return
             J_assign, J_update = iterate(update=True)
-            labels = _frozen(work.copy())
+            labels = frozen(work.copy())
         changed = n if previous is None else int(np.count_nonzero(labels != previous))
         if changed == 0:
             yield snapshot("assign", labels, old, J_assign,
@@ -334,7 +330,7 @@ def lloyd_steps(X: np.ndarray, centres: np.ndarray, max_iter: int,
     if cancelled():
         return
     J_final, _ = iterate(update=False)
-    labels = _frozen(work.copy())
+    labels = frozen(work.copy())
     changed = int(np.count_nonzero(labels != previous))
     yield snapshot("assign", labels, old, J_final,
                    f"stopped after {max_iter} iterations; last assignment: "
@@ -467,7 +463,7 @@ def _restart_snapshot(run: Partition, runs: list[Partition], shown: Partition,
                f"{best + 1}, J = {runs[best].objective:.4g}")
     return replace(run, step=shown.step + 1, message=message, trace=trace.append(run.objective),
                    centre_path=None, phase="restart",
-                   restarts=_frozen(np.array([x.objective for x in runs])), best_run=best)
+                   restarts=frozen(np.array([x.objective for x in runs])), best_run=best)
 
 
 def _elbow(X, kmax, init, seed, params, runs, ctx) -> np.ndarray | None:
@@ -485,7 +481,7 @@ def _elbow(X, kmax, init, seed, params, runs, ctx) -> np.ndarray | None:
                 return None
             best = min(best, run.objective)
         J[k - 1] = best
-    return _frozen(J)
+    return frozen(J)
 
 
 def _final_snapshot(last: Partition, runs: list[Partition], elbow, trace: _Growing,
@@ -502,9 +498,9 @@ def _final_snapshot(last: Partition, runs: list[Partition], elbow, trace: _Growi
         notes.append(f"elbow: J over k = 1..{len(elbow)} drawn, k = {k} marked")
     if len(runs) == 1:
         return replace(last, message="; ".join([last.message, *notes]),
-                       restarts=_frozen(Js), best_run=0, elbow=elbow)
+                       restarts=frozen(Js), best_run=0, elbow=elbow)
     chosen = runs[best]
     return replace(chosen, step=last.step + 1, message="; ".join(notes), phase="best",
                    trace=trace.append(chosen.objective),
                    centre_path=chosen.centre_path if best == 0 else None,
-                   restarts=_frozen(Js), best_run=best, elbow=elbow)
+                   restarts=frozen(Js), best_run=best, elbow=elbow)

@@ -17,7 +17,7 @@ from engine import big_inputs, distances
 from engine.cancellable import call_cancellable
 from engine.clustering.hierarchical import frame_merges
 from engine.params import Choice, Int
-from engine.protocol import Algorithm, SpanningTree
+from engine.protocol import Algorithm, SpanningTree, frozen
 from engine.registry import register
 
 METRICS = distances.COMMON_METRICS
@@ -147,10 +147,6 @@ def cut_labels(n: int, edges: np.ndarray, k: int) -> np.ndarray:
 # ---------------------------------------------------------------- the algorithm
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
 
 @register
 class MinimumSpanningTree(Algorithm):
@@ -199,7 +195,7 @@ class MinimumSpanningTree(Algorithm):
                                       ctx.cancelled)
         if not done:
             return
-        edges, weights = (_frozen(a) for a in tree)
+        edges, weights = (frozen(a) for a in tree)
         total = float(weights.sum())
         frames = frame_merges(n - 1, GROW_FRAMES)
         step, before = 0, 0
@@ -214,7 +210,7 @@ class MinimumSpanningTree(Algorithm):
             if ctx.cancelled():
                 return
             ctx.progress(0.8 * after / (n - 1), f"edge {after} of {n - 1}")
-            labels = _frozen(components(n, edges[:after], alone=None))
+            labels = frozen(components(n, edges[:after], alone=None))
             yield snap(n_edges=int(after), labels=labels, phase="grow",
                        message=_grow_message(edges, weights, before, after, total))
             before = after
@@ -222,13 +218,13 @@ class MinimumSpanningTree(Algorithm):
         for i, n_cut in enumerate(cuts):
             if ctx.cancelled():
                 return
-            labels = _frozen(components(n, edges[: n - 1 - n_cut]))
+            labels = frozen(components(n, edges[: n - 1 - n_cut]))
             last = i == len(cuts) - 1
             yield snap(n_edges=n - 1, n_cut=int(n_cut), labels=labels,
                        phase="done" if last else "cut",
                        message=_cut_message(weights, int(n_cut), k, last))
         if k == 1:
-            yield snap(n_edges=n - 1, labels=_frozen(np.zeros(n, np.int64)), phase="done",
+            yield snap(n_edges=n - 1, labels=frozen(np.zeros(n, np.int64)), phase="done",
                        message=f"k = 1: nothing cut; the whole tree (total length "
                                f"{total:.4g}) is one cluster")
         ctx.progress(1.0, "done")

@@ -20,7 +20,7 @@ import numpy as np
 from engine import big_inputs
 from engine.cancellable import call_cancellable
 from engine.params import Choice, Float, Int, seed_param
-from engine.protocol import Algorithm, Spectral
+from engine.protocol import Algorithm, Spectral, frozen
 from engine.registry import register
 
 AFFINITIES = ("nearest neighbours", "rbf")
@@ -167,10 +167,6 @@ def n_eigenvalues(n: int, k: int) -> int:
 # ---------------------------------------------------------------- the algorithm
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
 
 @register
 class SpectralClustering(Algorithm):
@@ -240,7 +236,7 @@ class SpectralClustering(Algorithm):
         if not done:
             return
         if rbf:
-            _frozen(affinity)
+            frozen(affinity)
             name = f"RBF, γ = {params['gamma']:g}"
             what = (f"affinity: every pair weighted by exp(−γ‖x−y‖²) with γ = "
                     f"{params['gamma']:g}")
@@ -256,7 +252,7 @@ class SpectralClustering(Algorithm):
         if isolated:
             note += f"; {isolated} points have no neighbour (raise γ's reach or add τ)"
         base = dict(affinity=affinity, affinity_name=name, tau_added=tau_added, n_clusters=k)
-        empty = _frozen(np.full(n, -1, dtype=np.int32))
+        empty = frozen(np.full(n, -1, dtype=np.int32))
         yield Spectral(step=1, message=f"{what}; mean degree {d.mean():.3g}{note}",
                        labels=empty, phase="affinity", **base)
 
@@ -268,9 +264,9 @@ class SpectralClustering(Algorithm):
             return
         values, vectors = pairs
         gap_k = eigengap(values)
-        embedding = _frozen(njw_embedding(vectors, k))
+        embedding = frozen(njw_embedding(vectors, k))
         shown = ", ".join(f"{v:.3g}" for v in values[: min(m, 5)])
-        base.update(eigenvalues=_frozen(values), eigengap_k=gap_k, embedding=embedding)
+        base.update(eigenvalues=frozen(values), eigengap_k=gap_k, embedding=embedding)
         yield Spectral(step=2, message=(
             f"Laplacian L = I − D^-½AD^-½: smallest eigenvalues {shown}{'…' if m > 5 else ''}; "
             f"the largest gap is after λ{gap_k} ({values[gap_k - 1]:.3g} → "
