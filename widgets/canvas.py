@@ -28,7 +28,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Signal
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 
 from engine.selection import as_rows
 from widgets.points_item import PointsItem
@@ -53,6 +53,7 @@ class Canvas(QWidget):
         self._selection_mode = PAN
         self._selection_actions: list[QAction] = []
         self._highlight = np.empty(0, np.int64)
+        self._views: list[pg.GraphicsView] = []
 
     # ---- style -----------------------------------------------------------------------------
 
@@ -87,7 +88,16 @@ class Canvas(QWidget):
 
     def graphics_views(self) -> list[pg.GraphicsView]:
         """The pyqtgraph views this canvas draws in (PlotWidgets get their axes styled)."""
-        return []
+        return self._views
+
+    def show_views(self, *views: pg.GraphicsView) -> None:
+        """Fill the canvas with these pyqtgraph views, edge to edge, one above the other:
+        they are the ones styled and exported."""
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        for view in views:
+            box.addWidget(view)
+        self._views = list(views)
 
     def set_plot_title(self, plot: pg.PlotWidget, text: str | None) -> None:
         """A title in the style's colour and size, with a title row tall enough for it."""

@@ -36,18 +36,13 @@ class CurveCanvas(Canvas):
         self.cursor.setZValue(100)
         self.cursor.setVisible(False)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
+        self.show_views(self.plot_widget)
         self._items: dict[str, pg.PlotDataItem] = {}
         self._slots: dict[str, int] = {}  # each series' place in the series colours
         self._x: np.ndarray | None = None
         self._line_width = LINE_WIDTH
         self._marks: list[pg.InfiniteLine] = []
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self.plot_widget]
 
     def _restyle(self, style: Style) -> None:
         self.cursor.setPen(pg.mkPen(style.theme.accent, width=style.width(1.5)))

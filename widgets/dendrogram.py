@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from engine.clustering.dendrogram import DendrogramLayout, labels_of_merges, layout
 from widgets.canvas import Canvas
@@ -87,13 +87,8 @@ class DendrogramCanvas(Canvas):
         self._plot.getViewBox().sigXRangeChanged.connect(self._update_ticks)
         self._plot.getViewBox().sigResized.connect(self._update_ticks)
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         self._palette = style.colours

@@ -225,13 +225,8 @@ class CondensedTreeCanvas(Canvas):
         self._bars = np.empty((0, 5))  # id, x0, x1, y0, y1
         self._colour_of = np.empty(0, np.int64)  # label per bar, −1: not chosen
         self._title = ""
-        box = QtWidgets.QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         self._draw()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
 from widgets.plot import IntegerAxis, plot_widget
@@ -49,13 +49,8 @@ class EigenvalueCanvas(Canvas):
         for item in (self._line, self._bracket, self._points, self._gap_line):
             self._plot.addItem(item)
         self._gap_line.setVisible(False)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         theme = style.theme

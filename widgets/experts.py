@@ -136,9 +136,7 @@ class GatingCanvas(Canvas):
         self.plot_widget = plot_widget()
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
+        self.show_views(self.plot_widget)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         self.plot_item.addItem(self.image)
@@ -149,9 +147,6 @@ class GatingCanvas(Canvas):
         self._map: tuple[np.ndarray, tuple] | None = None
         self._points: tuple[np.ndarray, np.ndarray | None] | None = None
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self.plot_widget]
 
     def _restyle(self, style: Style) -> None:
         for j, item in enumerate(self._curves):

@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
 from widgets.plot import plot_widget
@@ -99,13 +99,8 @@ class HeatmapCanvas(Canvas):
         item.addItem(self._bounds)
         self._plot.scene().sigMouseClicked.connect(self._on_click)
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         theme = style.theme

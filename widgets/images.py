@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
 from widgets.style import Style, base_points
@@ -41,13 +41,8 @@ class ImageStrip(Canvas):
         self._count = 0
         self._shown: tuple | None = None  # the last arguments of set_images
         self._data_rows = np.empty(0, np.int64)  # the data row each image shows, or -1
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
+        self.show_views(self._view)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._view]
 
     def _restyle(self, style: Style) -> None:
         for title in self._titles:

@@ -33,9 +33,7 @@ class ScatterCanvas(Canvas):
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=False, y=False)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
+        self.show_views(self.plot_widget)
 
         self.points = PointsItem()
         self.segments_item = pg.PlotCurveItem(connect="pairs")
@@ -66,9 +64,6 @@ class ScatterCanvas(Canvas):
         self._centre_brushes: dict[int, QtGui.QBrush] = {}
         self.selection = self.enable_selection(self.plot_item, self.points)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self.plot_widget]
 
     def _restyle(self, style: Style) -> None:
         muted = style.theme.colour

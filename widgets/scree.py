@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
 from widgets.palette import CLUSTER_HEX
@@ -60,13 +60,8 @@ class ScreeCanvas(Canvas):
         self._plot.addItem(self._marker)
         self._plot.scene().sigMouseClicked.connect(self._on_click)
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         self._kept_hex = style.colours[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from engine.clustering.scores import Scores
 from widgets.canvas import Canvas
@@ -44,13 +44,8 @@ class SilhouetteCanvas(Canvas):
         self._values = np.empty(0)
         self._title = ""
         self._scores: Scores | None = None
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         self._mean.setPen(pg.mkPen(style.theme.foreground, width=style.width(2.0),

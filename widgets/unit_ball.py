@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from engine.distances import unit_ball
 from widgets.canvas import Canvas
@@ -52,13 +52,8 @@ class UnitBallCanvas(Canvas):
             self._labels.append(label)
         item.setRange(xRange=(-1.15, 1.15), yRange=(-1.15, 1.15), padding=0.0)
         self._r: float | None = None
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self._plot)
+        self.show_views(self._plot)
         self.apply_style(self.canvas_style())
-
-    def graphics_views(self) -> list[pg.GraphicsView]:
-        return [self._plot]
 
     def _restyle(self, style: Style) -> None:
         theme = style.theme
