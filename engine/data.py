@@ -16,6 +16,9 @@ class Dataset:
     (digits: (8, 8)), so views can draw rows as pictures. `texts` is set when each row
     stands for a string (a word list, a text file of one item a line): X is then a 2-D map
     of the strings (engine/datasets/texts.py), and the edit distance compares the strings.
+    `distances` is set when the data set is a table of distances (a CSV of distances between
+    cities, engine/datasets/distance_table.py): the n × n matrix itself, which MDS scales; X
+    is then its classical MDS map, so every other method has coordinates to work on.
     """
 
     name: str
@@ -28,6 +31,7 @@ class Dataset:
     description: str = ""
     options: dict = field(default_factory=dict)
     texts: tuple[str, ...] | None = None
+    distances: np.ndarray | None = None
 
     def __post_init__(self):
         X = np.asarray(self.X, dtype=np.float64)
@@ -62,6 +66,8 @@ class Dataset:
             if len(texts) != X.shape[0]:
                 raise ValueError(f"{len(texts)} texts for {X.shape[0]} rows")
             object.__setattr__(self, "texts", texts)
+        if self.distances is not None:
+            object.__setattr__(self, "distances", _distance_matrix(self.distances, X.shape[0]))
 
     @property
     def n(self) -> int:
@@ -69,12 +75,13 @@ class Dataset:
 
     def rows(self, rows: np.ndarray, name: str, source: str, description: str) -> Dataset:
         """A data set of these rows (a selection, a subsample), keeping the feature names,
-        labels, label names, image shape and texts; options do not carry over."""
+        labels, label names, image shape, texts and distances; options do not carry over."""
         texts = None if self.texts is None else tuple(self.texts[i] for i in np.asarray(rows))
+        d = None if self.distances is None else self.distances[np.ix_(rows, rows)]
         return Dataset(name=name, X=self.X[rows], y=None if self.y is None else self.y[rows],
                        feature_names=self.feature_names, target_names=self.target_names,
                        image_shape=self.image_shape, source=source, description=description,
-                       texts=texts)
+                       texts=texts, distances=d)
 
     @property
     def d(self) -> int:
@@ -92,3 +99,14 @@ class Dataset:
         """One line for the preview: n, d and the labels."""
         labels = f"{self.n_classes} classes" if self.has_labels else "no labels"
         return f"{self.name}: {self.n} points × {self.d} features, {labels}"
+
+
+def _distance_matrix(d, n: int) -> np.ndarray:
+    """The distances as a read-only float64 (n, n) array, checked."""
+    d = np.array(d, dtype=np.float64)
+    if d.shape != (n, n):
+        raise ValueError(f"a distance matrix of shape {d.shape} for {n} rows")
+    if not np.isfinite(d).all():
+        raise ValueError("the distance matrix has a value that is not a finite number")
+    d.setflags(write=False)
+    return d

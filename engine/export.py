@@ -16,19 +16,29 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
+from engine.export_linear import discriminant_tables, separation_tables
+from engine.export_reduction import factorisation_tables, sparse_coding_tables
 from engine.protocol import (
+    AdaptivePCA,
+    Comparison,
     DensityScan,
     DensityTree,
+    Discriminant,
     Distances,
     Divisive,
     Embedding,
     Experts,
+    Factorisation,
+    FactorModel,
     LatentModel,
     Mixture,
     OptimalPartition,
     Partition,
+    Scaling,
+    Separation,
     Snapshot,
     SpanningTree,
+    SparseCoding,
     Spectral,
     Spectrum,
     Tree,
@@ -138,6 +148,9 @@ def _spectrum(snap: Spectrum, dataset: Dataset) -> dict[str, Table]:
                                components, start=1),
         "variance": _indexed("component", ["eigenvalue", "explained_ratio", "cumulative_ratio"],
                              variance, start=1),
+        **({"reconstruction_error": _indexed("q", ["mean_squared_error"],
+                                             snap.reconstruction_error[:, None], start=1)}
+           if snap.reconstruction_error.size else {}),
     }
 
 
@@ -336,6 +349,18 @@ def _embedding(snap, dataset: Dataset) -> dict[str, Table]:
     return tables
 
 
+def _scaling(snap, dataset: Dataset) -> dict[str, Table]:
+    """MDS: the embedding's tables, B's eigenvalues and the Shepard diagram's pairs."""
+    tables = _embedding(snap, dataset)
+    tables["eigenvalues"] = _indexed("index", ["eigenvalue"], snap.eigenvalues[:, None], 1)
+    columns = [snap.shepard_input, snap.shepard_output]
+    names = ["input_distance", "embedded_distance"]
+    if snap.shepard_disparities is not None:
+        columns.append(snap.shepard_disparities)
+        names.append("disparity")
+    tables["shepard"] = _indexed("pair", names, np.column_stack(columns))
+    return tables
+
 def _density_scan(snap, dataset: Dataset) -> dict[str, Table]:
     """DBSCAN: each point's cluster (−1: noise or not reached yet), its part (core, border,
     noise, unseen) and k-distance; the scores once done."""
@@ -375,6 +400,52 @@ def _density_tree(snap, dataset: Dataset) -> dict[str, Table]:
     return tables
 
 
+def _adaptive_pca(snap: AdaptivePCA, dataset: Dataset) -> dict[str, Table]:
+    """The components found with their variance and eigh's; the angle and Rayleigh quotient
+    per recorded step; the scores at the end."""
+    names = _feature_names(dataset, snap.true_components.shape[1])
+    k = len(snap.found)
+    rows = [(i + 1, *w.tolist(), float(snap.found_values[i]), float(snap.true_values[i]))
+            for i, w in enumerate(np.asarray(snap.found))]
+    tables = {"components": (["component", *names, "variance", "eigh_eigenvalue"], rows),
+              "steps": (["at", "component", "angle_degrees", "rayleigh_quotient"],
+                        list(zip(snap.trace_at.tolist(), (snap.trace_component + 1).tolist(),
+                                 snap.angles.tolist(), snap.rayleigh.tolist(), strict=True)))}
+    if snap.scores is not None:
+        tables["scores"] = _point_table(dataset, [f"PC{j + 1}" for j in range(k)], snap.scores)
+    return tables
+
+
+def _factor_model(snap: FactorModel, dataset: Dataset) -> dict[str, Table]:
+    """FA's and PCA's loadings per feature, each feature's noise variance ψ, the
+    log-likelihood per EM iteration, and the factor scores at the end."""
+    d = snap.loadings.shape[1]
+    names = _feature_names(dataset, d)
+    header = ["feature", *(f"FA_factor{j + 1}" for j in range(len(snap.loadings))),
+              *(f"PCA_component{j + 1}" for j in range(len(snap.pca_loadings))),
+              "noise_variance"]
+    rows = [(names[i], *snap.loadings[:, i].tolist(), *snap.pca_loadings[:, i].tolist(),
+             float(snap.noise_variance[i])) for i in range(d)]
+    tables = {"loadings": (header, rows),
+              "log_likelihood": _indexed("iteration", ["log_likelihood"], snap.trace[:, None],
+                                         start=1)}
+    if snap.scores is not None:
+        tables["scores"] = _point_table(
+            dataset, [f"factor{j + 1}" for j in range(snap.scores.shape[1])], snap.scores)
+    return tables
+
+
+def _comparison(snap, dataset: Dataset) -> dict[str, Table]:
+    """Every method's 2-D coordinates side by side; its measures and seconds, a column each."""
+    names = [f"{i}_dim{j}" for i in snap.ids for j in (1, 2)]
+    coords = np.hstack(snap.coords) if snap.coords else np.zeros((dataset.n, 0))
+    rows = [(label, *(q.rows()[r][1] for q in snap.qualities))
+            for r, (label, _, _) in enumerate(snap.qualities[0].rows())] if snap.qualities else []
+    rows.append(("seconds", *snap.seconds))
+    return {"coords": _point_table(dataset, names, coords.astype(object)),
+            "quality": (["measure", *snap.ids], rows)}
+
+
 # Each kind of snapshot's tables (trees apart: they take the cut).
 _TABLES: dict[type[Snapshot], Callable[[Any, Dataset], dict[str, Table]]] = {
     Partition: _partition,
@@ -386,7 +457,15 @@ _TABLES: dict[type[Snapshot], Callable[[Any, Dataset], dict[str, Table]]] = {
     SpanningTree: _spanning_tree,
     OptimalPartition: _optimal_partition,
     Embedding: _embedding,
+    Scaling: _scaling,
     Experts: _experts,
+    Factorisation: lambda snap, data: factorisation_tables(snap, data, _embedding),
+    SparseCoding: sparse_coding_tables,
     DensityScan: _density_scan,
     DensityTree: _density_tree,
+    AdaptivePCA: _adaptive_pca,
+    FactorModel: _factor_model,
+    Discriminant: discriminant_tables,
+    Separation: lambda snap, data: separation_tables(snap, data, _embedding),
+    Comparison: _comparison,
 }

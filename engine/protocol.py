@@ -183,7 +183,10 @@ class Tree(Snapshot):
 class Spectrum(Snapshot):
     """A linear decomposition: eigenvalues, components and the data's scores on them.
 
-    Reconstruct row i from q components as `mean + scale * (scores[i, :q] @ components[:q])`.
+    Reconstruct row i from q components as `mean + scale * (scores[i, :q] @ components[:q])`
+    (whitened scores are first multiplied back by √λ). `reconstruction_error[q − 1]` is the
+    mean squared error Σᵢ ‖zᵢ − ẑᵢ‖² / (n − 1) of the prepared rows rebuilt from q components:
+    the sum of the eigenvalues left out. `whitened`: the scores were divided by √λ.
     """
 
     eigenvalues: np.ndarray
@@ -193,6 +196,8 @@ class Spectrum(Snapshot):
     mean: np.ndarray
     scale: np.ndarray
     image_shape: tuple[int, int] | None = None
+    reconstruction_error: np.ndarray = field(default_factory=lambda: np.empty(0))
+    whitened: bool = False
 
     @property
     def cumulative_ratio(self) -> np.ndarray:
@@ -201,7 +206,10 @@ class Spectrum(Snapshot):
     def reconstruct(self, rows: np.ndarray, q: int) -> np.ndarray:
         """The chosen rows rebuilt from their first q scores, in the original units."""
         rows = np.asarray(rows)
-        return self.mean + self.scale * (self.scores[rows, :q] @ self.components[:q])
+        scores = self.scores[rows, :q]
+        if self.whitened:
+            scores = scores * np.sqrt(np.clip(self.eigenvalues[:q], 0.0, None))
+        return self.mean + self.scale * (scores @ self.components[:q])
 
 
 @dataclass(frozen=True, eq=False)
@@ -655,7 +663,7 @@ class Embedding(Snapshot):
 class Comparison(Snapshot):
     """Several embeddings of the same data, one per method run so far: each method's 2-D
     coordinates, its quality measures and the seconds it took; `pending` names those still
-    to run."""
+    to run, `refused` those that cannot run on this data and why."""
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
@@ -663,3 +671,195 @@ class Comparison(Snapshot):
     qualities: tuple[Any, ...]  # engine.reduction.quality.Quality, one per method
     seconds: tuple[float, ...]
     pending: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()  # "method: why", for chosen methods the data rules out
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Factorisation(Embedding):
+    """Non-negative matrix factorisation X ≈ W H as it iterates: `coords` are the codes W
+    (n, k), `components` the parts H (k, d), both ≥ 0; `trace` is ‖X − WH‖²_F (Frobenius,
+    squared) after each iteration, `trace_at` its iteration numbers (0: the initial guess).
+    `reference_error`, in the last snapshot only, is scikit-learn's NMF ‖X − WH‖_F with the
+    same init, solver and iterations, for comparison (nan: not computed)."""
+
+    components: np.ndarray
+    image_shape: tuple[int, int] | None = None
+    solver: str = ""
+    init: str = ""
+    reference_error: float = float("nan")
+
+    def reconstruct(self, rows: np.ndarray) -> np.ndarray:
+        """The chosen rows rebuilt from their codes: W[rows] H."""
+        return self.coords[np.asarray(rows)] @ self.components
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SparseCoding(Snapshot):
+    """Dictionary learning, then sparse coding with the learnt atoms.
+
+    `atoms` (k, d), unit rows, in the data's units divided by `scale` (after subtracting
+    `mean`). While learning (`phase` "learn"), `trace` is the lasso objective
+    ½‖x − aD‖² + α‖a‖₁ averaged over a fixed sample of training rows, at `trace_at` mini-
+    batches. Once coded ("done"): for held-out rows `test_rows`, the mean relative error
+    ‖x − x̂‖² / ‖x‖² of each coder: thresholding and OMP at `levels` non-zeros
+    (`threshold_error`, `omp_error`), the lasso at `lasso_alphas` (its mean non-zeros in
+    `lasso_nonzeros`, its error in `lasso_error`). `example_row` is one held-out row coded
+    by OMP with 1, 2, … non-zeros: `example_codes` (levels, k)."""
+
+    atoms: np.ndarray
+    image_shape: tuple[int, int] | None = None
+    mean: np.ndarray
+    scale: float = 1.0
+    alpha: float = 1.0
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    trace_at: np.ndarray = field(default_factory=lambda: np.empty(0))
+    iteration: int = 0
+    n_iter: int = 0
+    phase: str = ""  # "learn", then "done"
+    thresholding: str = "hard"
+    test_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    levels: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    threshold_error: np.ndarray = field(default_factory=lambda: np.empty(0))
+    omp_error: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lasso_alphas: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lasso_nonzeros: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lasso_error: np.ndarray = field(default_factory=lambda: np.empty(0))
+    example_row: int = -1
+    example_codes: np.ndarray | None = None
+
+    @property
+    def k(self) -> int:
+        return self.atoms.shape[0]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Scaling(Embedding):
+    """Multidimensional scaling: an Embedding with what says how well distances are kept.
+
+    `eigenvalues` are those of B = −½ H D² H, largest first (all n of them): negative ones
+    say D is not Euclidean, and their share of the absolute total (`negative_share`) how
+    far from it. The Shepard diagram is drawn from `shepard_input` (input distances of a
+    seeded sample of pairs), `shepard_output` (those pairs' distances in the embedding now)
+    and, for non-metric MDS, `shepard_disparities` (the monotone fit of the output on the
+    input that the stress compares against; None for metric and classical MDS). `kind` is
+    "classical", "metric" or "non-metric"; `metric` names the input distances."""
+
+    kind: str = "classical"
+    metric: str = ""
+    eigenvalues: np.ndarray = field(default_factory=lambda: np.empty(0))
+    negative_share: float = 0.0
+    shepard_input: np.ndarray = field(default_factory=lambda: np.empty(0))
+    shepard_output: np.ndarray = field(default_factory=lambda: np.empty(0))
+    shepard_disparities: np.ndarray | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AdaptivePCA(Snapshot):
+    """Principal components found one at a time, by power iteration with deflation or by
+    Oja's rule, in the prepared (centred, perhaps scaled) units.
+
+    `vector` is the unit vector being turned towards component `component` (0-based) now;
+    `found` (k, d) the components finished so far and `found_values` their variances
+    (Rayleigh quotients). `true_components` (q, d) and `true_values` are the reference
+    (eigh of the covariance). Traces, one value per recorded step at `trace_at` (iterations,
+    or epochs for Oja): `angles`, the angle in degrees between the vector and its true
+    eigenvector (sign ignored), `rayleigh`, wᵀSw, and `trace_component`, which component
+    the step belongs to. Reconstruct a direction in data units as `scale * w`."""
+
+    method: str = ""
+    component: int = 0
+    vector: np.ndarray
+    found: np.ndarray
+    found_values: np.ndarray = field(default_factory=lambda: np.empty(0))
+    true_components: np.ndarray
+    true_values: np.ndarray
+    total_variance: float = float("nan")
+    angles: np.ndarray = field(default_factory=lambda: np.empty(0))
+    rayleigh: np.ndarray = field(default_factory=lambda: np.empty(0))
+    trace_at: np.ndarray = field(default_factory=lambda: np.empty(0))
+    trace_component: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    mean: np.ndarray
+    scale: np.ndarray
+    phase: str = ""  # "learn" or "done"
+    scores: np.ndarray | None = None  # (n, k) on the components found, in the last snapshot
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FactorModel(Snapshot):
+    """Factor analysis x = μ + Wᵀz + ε, ε ~ N(0, diag ψ), during its EM (SVD) iterations,
+    beside PCA on the same data.
+
+    `loadings` (k, d) is W now (rotated in the last snapshot when a rotation was asked for),
+    `noise_variance` (d,) ψ; `log_likelihood` per iteration so far in `trace`.
+    `pca_loadings` (k, d) are PCA's components × √λ, the same units, for comparison; each
+    row of both is signed so its largest entry is positive. `scores` (n, k): the factor
+    scores E[z | x], in the last snapshot."""
+
+    loadings: np.ndarray
+    noise_variance: np.ndarray
+    pca_loadings: np.ndarray
+    mean: np.ndarray
+    log_likelihood: float = float("nan")
+    trace: np.ndarray = field(default_factory=lambda: np.empty(0))
+    iteration: int = 0
+    converged: bool = False
+    rotation: str = "none"
+    phase: str = ""  # "em" or "done"
+    scores: np.ndarray | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Discriminant(Embedding):
+    """LDA or QDA fitted to labelled data: the points in a plane (`coords` (n, 2): LDA's
+    discriminant axes, or the data's own two features), the classifier's boundaries drawn
+    in that plane (`boundaries` (m, 2, 2) segments, from its predictions on a grid), each
+    class's mean and covariance seen in the plane (`means` (C, 2), `covariances` (C, 2, 2);
+    LDA's are one shared covariance). `plane_exact`: the boundaries in the plane are the
+    classifier's own (False: a slice through the grand mean of a space of more dimensions).
+    `data_boundaries` are drawn over the data's own features when it has exactly two (None
+    otherwise). `predictions` are the training points' classes, `accuracy` their share
+    right, `class_accuracy` per class; `explained_ratio` LDA's between-class variance per
+    discriminant axis."""
+
+    kind: str = "lda"
+    plane: str = ""  # what the plane is, in words
+    plane_exact: bool = True
+    boundaries: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    data_boundaries: np.ndarray | None = None
+    predictions: np.ndarray
+    accuracy: float = float("nan")
+    class_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    explained_ratio: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Separation(Embedding):
+    """ICA (FastICA or Infomax) as it iterates, beside PCA on the same data.
+
+    `coords` (n, k) are the recovered sources, unit variance; where the true sources are
+    known (a generated mixture) they are put in the true ones' order and sign (Hungarian
+    matching on |correlation|). `unmixing` (k, d) maps centred data to them,
+    s = (x − mean) unmixingᵀ; `mixing` (d, k) the estimated mixing matrix, whose columns are
+    each source's direction in data space. `true_sources` (n, k') and `true_mixing` (d, k')
+    with `source_names`, when known; `amari` the Amari index of unmixing · true_mixing (0:
+    perfect; nan: unknown), `correlations` |r| of each true source with its match. The
+    `pca_*` fields are the same for whitened PCA. `trace` is the Amari index per recorded
+    step where the truth is known, else the method's own convergence measure."""
+
+    method: str = "fastica"
+    contrast: str = ""
+    unmixing: np.ndarray
+    mixing: np.ndarray
+    mean: np.ndarray
+    true_sources: np.ndarray | None = None
+    true_mixing: np.ndarray | None = None
+    source_names: tuple[str, ...] = ()
+    amari: float = float("nan")
+    correlations: np.ndarray = field(default_factory=lambda: np.empty(0))
+    pca_sources: np.ndarray
+    pca_unmixing: np.ndarray
+    pca_amari: float = float("nan")
+    pca_correlations: np.ndarray = field(default_factory=lambda: np.empty(0))
+    converged: bool = False

@@ -20,7 +20,20 @@ _MODULES = (
     "engine.clustering.dbscan",
     "engine.clustering.hdbscan",
     "engine.reduction.pca",
+    "engine.reduction.adaptive_pca",
+    "engine.reduction.factor_analysis",
+    "engine.reduction.discriminant",
+    "engine.reduction.ica",
+    "engine.reduction.mds",
+    "engine.reduction.isomap",
+    "engine.reduction.lle",
+    "engine.reduction.nmf",
+    "engine.reduction.dictionary",
+    "engine.reduction.tsne",
+    "engine.reduction.umap_layout",
+    "engine.reduction.pacmap_layout",
     "engine.generative.vae",
+    "engine.reduction.compare",  # last: it runs the methods above
 )
 
 FAMILIES = ("Clustering", "Dimensionality reduction", "Generative models")

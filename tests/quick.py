@@ -4,12 +4,26 @@ from engine import datasets
 
 QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16}, "gmm": {"k_max": 3},
                 "exhaustive": {"n_seeds": 3}, "mix-logreg": {"restarts": 2},
-                "divisive": {"n_clusters": 4}}
-QUICK_DATA = {"distances": ("words", {}), "vae": ("digits", {}), "pca": ("iris", {}),
+                "divisive": {"n_clusters": 4}, "mds": {"max_iter": 30},
+                "nmf": {"n_components": 4, "n_iter": 10},
+                "dictionary": {"n_components": 8, "epochs": 1, "batch_size": 256,
+                               "max_nonzeros": 3},
+                "lda": {"grid": 40}, "qda": {"grid": 40}, "ica": {"epochs": 5},
+                "tsne": {"exaggeration_iter": 30, "n_iter": 40},
+                "umap": {"n_epochs": 30},
+                "pacmap": {"phase1": 10, "phase2": 10, "phase3": 10},
+                "compare": {"pca": True, "mds": True, "isomap": False, "tsne": False}}
+QUICK_DATA = {"pca-sequential": ("iris", {}), "lda": ("iris", {}), "qda": ("iris", {}),
+              "ica": ("cocktail_party", {"n_samples": 300}),
+              "fa": ("unequal_noise", {"n_samples": 150}),
+              "distances": ("words", {}), "vae": ("digits", {}), "pca": ("iris", {}),
               "spectral": ("moons", {"n_samples": 80}), "exhaustive": ("blobs", {"n_samples": 10}),
               "mix-linreg": ("lines", {"n_samples": 60}),
               "mix-logreg": ("boundaries", {"n_samples": 60}),
-              "dbscan": ("moons", {"n_samples": 80}), "hdbscan": ("moons", {"n_samples": 80})}
+              "dbscan": ("moons", {"n_samples": 80}), "hdbscan": ("moons", {"n_samples": 80}),
+              "mds": ("cities", {}), "isomap": ("swiss_roll", {"n_samples": 120}),
+              "lle": ("s_curve", {"n_samples": 120}),
+              "nmf": ("digits", {}), "dictionary": ("digits", {})}
 
 
 def quick_case(algorithm_id: str):

@@ -23,6 +23,7 @@ from engine.data import Dataset
 from engine.projection import Projection
 from engine.protocol import Algorithm, Snapshot, TooManyPoints
 from engine.session import is_session_file
+from ui import warmup
 from ui.about import APP_NAME, about_html
 from ui.algorithm_panel import AlgorithmPanel
 from ui.appearance import Appearance
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.method_panel.select(algorithm)
         if dataset:
             self.data_panel.select(dataset)
+        warmup.start(self, enabled=remember)  # numba's cache folder; UMAP compiled aside
 
     # ---- layout
     def _build_layout(self) -> None:

@@ -9,10 +9,15 @@ from engine import datasets, registry
 from engine.protocol import run_to_end
 
 # Small, fast settings per method; anything not named runs with its defaults.
-QUICK = {"vae": {"epochs": 3, "hidden": 32}}
-DATA = {"vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries"}
+QUICK = {"vae": {"epochs": 3, "hidden": 32}, "dictionary": {"epochs": 1, "batch_size": 128}}
+DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail_party",
+        "fa": "unequal_noise",
+        "vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries",
+        "mds": "cities", "isomap": "swiss_roll", "lle": "s_curve",
+        "nmf": "digits", "dictionary": "digits"}
 # Generator options for methods that take only a few points (the exhaustive search: 12).
-OPTIONS = {"exhaustive": {"n_samples": 12}}
+OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
+           "lle": {"n_samples": 500}}
 
 
 def selftest() -> int:

@@ -12,11 +12,13 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
-from engine.clustering import hierarchical
+from engine.clustering import hierarchical, ultrametric
 from engine.clustering.voronoi import voronoi_segments
 from engine.data import Dataset
 from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
+from engine.reduction import pca
 from ui.scores import ScoresPane
+from widgets.arrows import ArrowScatterCanvas
 from widgets.bars import BarCanvas
 from widgets.canvas import Canvas
 from widgets.curves import CurveCanvas
@@ -27,6 +29,7 @@ from widgets.scatter import ScatterCanvas
 from widgets.scree import ScreeCanvas
 
 N_IMAGES = 10
+MAX_ARROWS = 30  # a biplot draws at most this many loadings, the longest
 
 
 def _leaves(widget: QWidget) -> list[QWidget]:
@@ -283,22 +286,27 @@ def ultrametric_title(snap: Tree) -> str | None:
     which = "all" if snap.triples_exact else "sampled"  # how many: in the run's message
     coph = (f"cophenetic correlation {snap.cophenetic:.3f}" if np.isfinite(snap.cophenetic)
             else "cophenetic correlation undefined")
-    return (f"{coph}<br>d(x,y) ≤ max(d(x,z), d(y,z)) broken by<br>"
-            f"data {snap.broken_triples:.1%}, tree {snap.broken_triples_tree:.1%} of "
-            f"{which} triples")
+    return (f"{coph}<br>d(x,y) ≤ max(d(x,z), d(y,z)) broken by more than "
+            f"{ultrametric.RTOL:.0%} in<br>data {snap.broken_triples:.1%}, "
+            f"tree {snap.broken_triples_tree:.1%} of {which} triples")
 
 
 class SpectrumView(View):
-    """The scree plot; the data on its first two components; images rebuilt from q of them."""
+    """The data on its first two components with the loadings as arrows (a biplot); the scree
+    plot and the reconstruction error per number of components; images rebuilt from q."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scree = ScreeCanvas()
-        self.scatter = ScatterCanvas()
-        self.scatter.canvas_name = "Scores"
+        self.scatter = ArrowScatterCanvas()
+        self.scatter.canvas_name = "Scores and loadings"
+        self.error = CurveCanvas()
+        self.error.canvas_name = "Reconstruction error"
+        self.error.set_labels("components kept q", "mean squared error")
         self.images = ImageStrip()
         self.images.canvas_name = "Reconstructions"
-        self._arrange(self.scatter, self.scree, self.images)
+        self._arrange(self.scatter, self.scree, self.error, self.images)
+        self.side.setSizes([3, 2, 3])
         self._snap: Spectrum | None = None
         self.q: int | None = None
         self._selected = np.empty(0, np.int64)  # selected rows: their images are shown
@@ -316,14 +324,40 @@ class SpectrumView(View):
         scores = snap.scores
         xy = scores[:, :2] if scores.shape[1] >= 2 else np.c_[scores[:, 0], np.zeros(len(scores))]
         self.scatter.set_points(xy, self.frame.dataset.y if self.frame else None)
-        self.scatter.set_axis_labels("PC1", "PC2" if scores.shape[1] >= 2 else "")
+        white = " (whitened)" if snap.whitened else ""
+        self.scatter.set_axis_labels(f"PC1{white}", f"PC2{white}" if scores.shape[1] >= 2
+                                     else "")
+        self._show_loadings(snap)
         self.images.setVisible(snap.image_shape is not None)
         self._later(lambda: self._show_spectrum(snap))
+
+    def _show_loadings(self, snap: Spectrum) -> None:
+        """The biplot's arrows: the longest features' loadings on PC1 and PC2."""
+        features, arrows = pca.biplot_arrows(snap.components, snap.eigenvalues, snap.scores,
+                                             MAX_ARROWS)
+        names = self.frame.dataset.feature_names if self.frame else ()
+        labels = [names[j] if j < len(names) else f"x{j + 1}" for j in features]
+        self.scatter.set_arrows(np.zeros(2), arrows, labels)
+        d = snap.components.shape[1]
+        shown = "every feature" if len(features) == d else f"the {len(features)} longest of {d}"
+        self.scatter.set_title(f"loadings of {shown} (scaled to fit)")
 
     def _show_spectrum(self, snap: Spectrum) -> None:
         self.scree.set_spectrum(snap.explained_ratio)
         self.scree.set_selected(self.q)
+        self._show_error(snap)
         self._draw_images()
+
+    def _show_error(self, snap: Spectrum) -> None:
+        errors = snap.reconstruction_error
+        self.error.setVisible(errors.size > 0)
+        if not errors.size:
+            return
+        qs = np.arange(1, errors.size + 1)
+        self.error.set_curves({"Σ of the λ left out": errors}, x=qs)
+        self.error.set_cursor(self.q - 1 if self.q and self.q <= errors.size else None)
+        if self.q and self.q <= errors.size:
+            self.error.set_title(f"error with q = {self.q}: {errors[self.q - 1]:.4g}")
 
     def set_components(self, q: int) -> None:
         """Keep q components, as a click on the scree plot does."""
@@ -332,6 +366,8 @@ class SpectrumView(View):
 
     def _on_choose(self, q: int) -> None:
         self.q = q
+        if self._snap is not None:
+            self._show_error(self._snap)
         self._draw_images()
 
     def _on_selection(self, rows: np.ndarray) -> None:

@@ -47,8 +47,9 @@ class SpanningTreeView(View):
         m = len(snap.weights)
         x = np.arange(1, m + 1)
         cut = np.full(m, np.nan)
-        if snap.n_cut:
-            cut[m - snap.n_cut - 1:] = snap.weights[m - snap.n_cut - 1:]  # joined to the rest
+        if snap.n_cut:  # from the last edge kept, so the cut part joins the rest
+            first = max(m - snap.n_cut - 1, 0)
+            cut[first:] = snap.weights[first:]
         self.lengths.set_curves({"edge length": snap.weights, "cut": cut}, x=x)
         grown = min(snap.n_edges, m - snap.n_cut)
         self.lengths.set_cursor(grown - 1 if grown else None)

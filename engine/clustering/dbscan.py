@@ -26,6 +26,7 @@ from engine.registry import register
 METRICS = distances.COMMON_METRICS
 FRAMES = 120  # frames while the clusters grow (a few more where clusters start)
 RECENT = 10  # the core points expanded last, whose eps-balls a frame shows
+SIZES_SHOWN = 8  # cluster sizes the last message lists
 AUTO_CUT = 0.1  # automatic eps: 10 % of the points lie above it on the k-distance plot
 MAX_POINTS = 200_000  # the expansion visits every point in Python: seconds past this
 SMALL = 5_000  # up to this many points even a neighbourhood of every point fits
@@ -35,8 +36,11 @@ BYTES_PER_POINT = 120.0  # an index array's own overhead, labels, queue
 
 def auto_eps(k_dist: np.ndarray, cut: float = AUTO_CUT) -> float:
     """The eps at which a share `cut` of the points are not core (Orange's default): at the
-    k-distance of the point at that place in the sorted plot."""
-    ordered = np.sort(k_dist)[::-1]
+    k-distance of the point at that place in the sorted plot, zeros (duplicates) left out."""
+    ordered = np.sort(k_dist[k_dist > 0])[::-1]
+    if ordered.size == 0:
+        raise ValueError("every point's k-distance is 0 (min samples 1, or the points "
+                         "coincide), so the plot suggests no eps: set eps yourself")
     i = min(round(cut * len(ordered)), len(ordered) - 1)
     # Midway to the next larger distance: no point's k-distance ties with eps, so rounding
     # in the neighbour search cannot move a point across the line.
@@ -71,6 +75,17 @@ def expand(neigh: np.ndarray, core: np.ndarray, check=lambda: None):
             started = False
         n_clusters += 1
 
+
+
+def fitting_points(dataset, eps: float, metric: str) -> int:
+    """The most points whose eps-neighbourhoods fit in memory here, their mean size
+    estimated from a sample of the data."""
+    m = neighbours.mean_neighbours(dataset.X, eps, metric)
+    room = big_inputs.MEMORY_SHARE * big_inputs.available_bytes()
+    # Neighbours grow with the points kept: n' points hold about m·n'²/n pairs.
+    a, b = BYTES_PER_PAIR * m / dataset.n, BYTES_PER_POINT
+    fit = int((-b + math.sqrt(b * b + 4 * a * room)) / (2 * a))
+    return max(2, min(MAX_POINTS, fit))
 
 
 @register
@@ -109,13 +124,8 @@ class DBSCAN(Algorithm):
         """The neighbourhoods hold one index per pair of neighbours: with a large eps nearly
         n² of them. Their mean size is estimated from a sample of the data."""
         if dataset.n <= SMALL or params["auto_eps"]:
-            return MAX_POINTS  # an automatic eps keeps about min_samples neighbours
-        m = neighbours.mean_neighbours(dataset.X, params["eps"], params["metric"])
-        room = big_inputs.MEMORY_SHARE * big_inputs.available_bytes()
-        # Neighbours grow with the points kept: n' points hold about m·n'²/n pairs.
-        a, b = BYTES_PER_PAIR * m / dataset.n, BYTES_PER_POINT
-        fit = int((-b + math.sqrt(b * b + 4 * a * room)) / (2 * a))
-        return max(2, min(MAX_POINTS, fit))
+            return MAX_POINTS  # an automatic eps is checked once found, in run
+        return fitting_points(dataset, params["eps"], params["metric"])
 
     def too_many_points(self, n, params):
         return (f"DBSCAN on {n:,} points with eps = {params['eps']:g} would find too many "
@@ -132,6 +142,9 @@ class DBSCAN(Algorithm):
         if not done:
             return
         eps = auto_eps(k_dist) if params["auto_eps"] else params["eps"]
+        if params["auto_eps"] and n > SMALL and (fit := fitting_points(dataset, eps, metric)) < n:
+            raise ValueError(f"{self.too_many_points(n, params | {'eps': eps})} Use at most "
+                             f"{fit:,} points (a random subsample), or set eps yourself.")
         ctx.progress(0.05, f"the eps-neighbourhood of every point (eps = {eps:.4g})")
         done, neigh = call_cancellable(lambda: neighbours.neighbourhoods(X, eps, metric),
                                        ctx.cancelled)
@@ -194,10 +207,14 @@ class DBSCAN(Algorithm):
         n_core = int(np.count_nonzero(core & (labels >= 0)))
         n_border = int(np.count_nonzero(~core & (labels >= 0)))
         noise = int(np.count_nonzero(labels < 0))
-        sizes = ", ".join(str(s) for s in np.bincount(labels[labels >= 0], minlength=k))
+        sizes = np.bincount(labels[labels >= 0], minlength=k)
+        if k > SIZES_SHOWN:  # the largest few: a message, not a list of hundreds
+            top = ", ".join(str(s) for s in np.sort(sizes)[::-1][:SIZES_SHOWN])
+            of = f", the largest of {top} points"
+        else:
+            of = " of " + ", ".join(str(s) for s in sizes) + " points" if k else ""
         return DensityScan(
             step=step, phase="done", labels=labels, scanned=len(labels), n_clusters=k,
-            message=(f"Done: {k} cluster{'s' if k != 1 else ''}" +
-                     (f" of {sizes} points" if k else "") +
+            message=(f"Done: {k} cluster{'s' if k != 1 else ''}{of}" +
                      f"; {n_core} core and {n_border} border points, {noise} noise points "
                      "(within eps of no core point)"), **base)

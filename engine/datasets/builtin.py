@@ -17,8 +17,9 @@ _TABLE = {
                       "malignant or benign."),
 }
 
-# The word list (engine/datasets/words.py) is a data set of strings, not a table.
-BUILTIN: tuple[str, ...] = (*_TABLE, "words")
+# The word list (engine/datasets/words.py) is a data set of strings, not a table; the cities
+# (engine/datasets/distance_table.py) a table of distances.
+BUILTIN: tuple[str, ...] = (*_TABLE, "words", "cities")
 
 
 def load_builtin(name: str) -> Dataset:
@@ -27,6 +28,10 @@ def load_builtin(name: str) -> Dataset:
         from engine.datasets.texts import load_words
 
         return load_words()
+    if name == "cities":
+        from engine.datasets.distance_table import load_cities
+
+        return load_cities()
     from sklearn import datasets
 
     title, loader, description = _TABLE[name]

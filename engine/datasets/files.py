@@ -1,7 +1,9 @@
 """Load a data file (CSV/TSV/TXT, .npy, .npz) as a Dataset; every failure is a DataFileError.
 
 A .txt file whose lines are mostly not numbers is a list of items, one a line (words,
-names): a data set of strings (engine/datasets/texts.py)."""
+names): a data set of strings (engine/datasets/texts.py). A square, symmetric table with a
+header row of names and a zero diagonal is a table of distances (engine/datasets/
+distance_table.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from engine.data import Dataset
 from engine.datasets.arrays import read_npy, read_npz
+from engine.datasets.distance_table import distance_dataset, looks_like_distances
 from engine.datasets.errors import DataFileError
 from engine.datasets.labels import encode_labels
 from engine.datasets.text_table import decode, parse_table
@@ -87,8 +90,24 @@ def _load(path: str, label_column, max_bytes: int) -> Dataset:
     if Path(path).suffix.lower() == ".txt" and not data.startswith((b"\x93NUMPY", b"PK")):
         text = decode(data)
         if looks_like_items(text):
-            return _items(path, text, label_column)
-    X, labels, feature_names, label_name, image_shape, kind = _parse(path, data, label_column)
+            try:  # a table with a text label column is a table, not a list of words
+                parsed = _parse(path, data, label_column)
+            except DataFileError:
+                return _items(path, text, label_column)
+            if parsed[0].shape[1] < 1:
+                return _items(path, text, label_column)
+            return _table(path, *parsed, label_column)
+    return _table(path, *_parse(path, data, label_column), label_column)
+
+
+def _table(path, X, labels, feature_names, label_name, image_shape, kind, label_column
+           ) -> Dataset:
+    """A parsed table as a data set: a square table of distances, or points and labels."""
+    if labels is None and looks_like_distances(X, feature_names):
+        name = Path(path).name
+        return distance_dataset(X, feature_names, Path(path).stem or name, path,
+                                f"{name}: a table of distances between {X.shape[0]} points.",
+                                options={"label_column": label_column})
     y, target_names = (None, None) if labels is None else encode_labels(labels)
     name = Path(path).name
     about = f"{name}: {kind}, {X.shape[0]} rows × {X.shape[1]} features"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.datasets import regimes
-from engine.params import Float, Int, Param, seed_param
+from engine.datasets import regimes, sources
+from engine.params import Choice, Float, Int, Param, seed_param
 
 # The shear used for "aniso" in scikit-learn's clustering comparison example.
 SHEAR = np.array([[0.6, -0.6], [-0.4, 0.8]])
@@ -117,6 +117,22 @@ def s_curve(n_samples: int = 1000, noise: float = 0.0, bands: int = 6, seed: int
     return X, _bands(t, low, high, bands)
 
 
+# Two factors seen through six features: x1–x3 load on the first, x4–x5 on the second, and
+# x6 a little on both, under a noise variance of its own far above the others' (0.1).
+UNEQUAL_LOADINGS = np.array([[1.0, 0.9, 0.8, 0.0, 0.0, 0.3],
+                             [0.0, 0.0, 0.0, 1.0, 0.8, 0.3]])
+
+
+def unequal_noise(n_samples: int = 500, noisy_variance: float = 4.0, seed: int = 0):
+    """x = Wᵀz + ε, z ~ N(0, I₂), ε_j ~ N(0, ψ_j) with ψ = 0.1 but for x6's `noisy_variance`:
+    PCA's first component leans on x6, factor analysis's does not. Labels: the sign of z₁."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n_samples, 2))
+    psi = np.array([0.1] * 5 + [noisy_variance])
+    X = z @ UNEQUAL_LOADINGS + rng.standard_normal((n_samples, 6)) * np.sqrt(psi)
+    return X, (z[:, 0] > 0).astype(np.int64)
+
+
 @dataclass(frozen=True)
 class Generator:
     """What the dataset panel needs to offer a generator: its name, title and sliders."""
@@ -201,4 +217,31 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
               regimes.boundaries, "Two classes whose boundary is a different straight line "
               "in each stretch of x₁: data for a mixture of logistic regressions.",
               ("class 0", "class 1"), ("x1", "x2")),
+    Generator("unequal_noise", "Unequal noise (factors)",
+              (_n(500),
+               Float(name="noisy_variance", label="x6 noise variance", default=4.0,
+                     low=0.1, high=50.0, decimals=1,
+                     help="The noise variance of x6; the other features have 0.1."),
+               seed_param()),
+              unequal_noise, "Two latent factors seen through six features, x6 far noisier "
+              "than the rest: PCA's first component is pulled towards x6, factor "
+              "analysis's is not.", ("z₁ < 0", "z₁ > 0"),
+              ("x1", "x2", "x3", "x4", "x5", "x6")),
+    Generator("cocktail_party", sources.COCKTAIL_TITLE,
+              (_n(2000, 50),
+               Int(name="n_sources", label="sources", default=3, low=2, high=4,
+                   help="How many signals play at once: sine, square, sawtooth, then "
+                        "Laplace noise; as many microphones hear them."),
+               seed_param()),
+              sources.cocktail_party, "Signals mixed by a random matrix, one microphone "
+              "per column; ICA unmixes them (rows are time steps, coloured by quarter).",
+              sources.QUARTERS),
+    Generator("ica_mixture", sources.MIXTURE_TITLE,
+              (_n(1000, 50),
+               Choice(name="distribution", default="uniform", options=sources.DISTRIBUTIONS,
+                      help="Uniform sources fill a square, Laplace ones a cross; a random "
+                           "matrix mixes them."),
+               seed_param()),
+              sources.mixture, "Two independent sources mixed by a random 2×2 matrix, "
+              "coloured by the sources' quadrant.", sources.QUADRANTS, ("x1", "x2")),
 )}

@@ -82,6 +82,38 @@ def uncentred_spectrum(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return eigenvalues, flip_signs(components)
 
 
+def reconstruction_errors(eigenvalues: np.ndarray) -> np.ndarray:
+    """Mean squared reconstruction error from q = 1, 2, … components: the sum of the
+    eigenvalues left out (the last is 0: every component rebuilds the data exactly)."""
+    tail = np.cumsum(np.asarray(eigenvalues, dtype=np.float64)[::-1])[::-1]
+    return np.append(tail[1:], 0.0)
+
+
+def whiten(scores: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
+    """Scores divided by √λ, so each has unit variance; a zero-variance one stays zero."""
+    root = np.sqrt(np.clip(eigenvalues[: scores.shape[1]], 0.0, None))
+    safe = root > 1e-12 * max(1.0, float(root.max(initial=0.0)))
+    return np.where(safe, scores / np.where(safe, root, 1.0), 0.0)
+
+
+def biplot_arrows(components: np.ndarray, eigenvalues: np.ndarray, scores: np.ndarray,
+                  most: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """(features, arrows): the loadings of the `most` longest features on the first two
+    components (component × √λ), scaled together so the longest reaches 70 % of the
+    farthest score from the origin; a feature's arrow points where its values grow."""
+    k = min(2, components.shape[0])
+    load = np.zeros((components.shape[1], 2))
+    load[:, :k] = components[:k].T * np.sqrt(np.clip(eigenvalues[:k], 0.0, None))
+    length = np.hypot(load[:, 0], load[:, 1])
+    features = np.sort(np.argsort(length, kind="stable")[::-1][:most])
+    longest = float(length.max(initial=0.0))
+    plane = np.zeros((len(scores), 2))
+    plane[:, :k] = scores[:, :k]
+    reach = float(np.hypot(plane[:, 0], plane[:, 1]).max(initial=0.0))
+    factor = 0.7 * reach / longest if longest > 0 and reach > 0 else 0.0
+    return features, load[features] * factor
+
+
 def explained(eigenvalues: np.ndarray) -> np.ndarray:
     """Each eigenvalue's share of their sum (zeros when there is nothing to share)."""
     total = float(eigenvalues.sum())
@@ -107,6 +139,9 @@ class PCA(Algorithm):
         Bool(name="scale", default=False,
              help="Divide each feature by its standard deviation, so that units do not "
                   "decide which features dominate."),
+        Bool(name="whiten", default=False,
+             help="Divide each score by the square root of its eigenvalue, so every "
+                  "component has unit variance (the scatter becomes round)."),
     )
     snapshot_type = Spectrum
     libraries = ("sklearn",)
@@ -134,6 +169,9 @@ class PCA(Algorithm):
         q = min(params["n_components"], eigenvalues.size)
         components = np.ascontiguousarray(all_components[:q], dtype=np.float64)
         ratio = explained(eigenvalues)
+        scores = Z @ components.T
+        if params["whiten"]:
+            scores = whiten(scores, eigenvalues)
         message = self._message(params, q, ratio, n_constant)
         ctx.progress(1.0, message)
         yield Spectrum(
@@ -142,10 +180,12 @@ class PCA(Algorithm):
             eigenvalues=eigenvalues,
             explained_ratio=ratio,
             components=components,
-            scores=Z @ components.T,
+            scores=scores,
             mean=mean,
             scale=spread,
             image_shape=dataset.image_shape,
+            reconstruction_error=reconstruction_errors(eigenvalues),
+            whitened=params["whiten"],
         )
 
     @staticmethod
@@ -153,6 +193,8 @@ class PCA(Algorithm):
         what = "variance" if params["center"] else "mean square (uncentred)"
         noun = "component explains" if q == 1 else "components explain"
         parts = [f"{q} {noun} {100 * ratio[:q].sum():.1f} % of the {what}"]
+        if params["whiten"]:
+            parts.append("scores whitened (divided by √λ)")
         if q < params["n_components"]:
             parts.append(f"{params['n_components']} components asked for, but this data "
                          f"has only {q}")

@@ -106,3 +106,29 @@ def test_a_huge_eps_on_many_points_is_refused_before_it_starts(monkeypatch):
         ALG.resolve(Dataset(X=X, name="x"), {"eps": 100.0, "auto_eps": False})
     assert err.value.limit < 8000 and "neighbours" in str(err.value)
     ALG.resolve(Dataset(X=X, name="x"), {"eps": 0.01, "auto_eps": False})
+
+
+def test_an_automatic_eps_too_wide_for_memory_stops_with_what_to_do(monkeypatch):
+    monkeypatch.setattr(big_inputs, "available_bytes", lambda: 2_000_000)
+    X = np.r_[np.zeros((7000, 2)), np.random.default_rng(0).normal(size=(100, 2))]
+    X[:7000] += np.random.default_rng(1).normal(scale=1e-3, size=(7000, 2))  # a dense core
+    with pytest.raises(ValueError, match=r"Use at most .* or set eps yourself"):
+        run_to_end(ALG, Dataset(X=X, name="x"), {"auto_eps": True})
+
+
+def test_the_sampled_neighbourhood_size_is_close_to_the_exact_one(monkeypatch):
+    from engine.clustering import neighbours
+
+    X = np.random.default_rng(2).normal(size=(3000, 2))
+    exact = neighbours.mean_neighbours(X, 0.3, "euclidean")
+    monkeypatch.setattr(neighbours, "COLUMNS", 1000)
+    assert neighbours.mean_neighbours(X, 0.3, "euclidean") == pytest.approx(exact, rel=0.15)
+
+
+def test_min_samples_one_leaves_no_automatic_eps_and_says_so():
+    data = Dataset(X=np.random.default_rng(0).normal(size=(40, 2)), name="x")
+    with pytest.raises(ValueError, match="set eps yourself"):
+        run_to_end(ALG, data, {"auto_eps": True, "min_samples": 1})
+    snap = run_to_end(ALG, data, {"auto_eps": False, "eps": 0.05, "min_samples": 1})
+    assert snap.n_clusters > dbscan.SIZES_SHOWN and "the largest of" in snap.message
+    assert snap.message.count(",") < 20

@@ -66,8 +66,8 @@ def _error(tmp_path, content) -> str:
                       "method": {"id": "kmeans", "params": {}}}),
      "broken.json: session.dataset.name: no generator 'nope'"),
     (_lesson(session={"dataset": {"kind": "builtin", "name": "iris"},
-                      "method": {"id": "tsne", "params": {}}}),
-     "broken.json: session.method.id: no algorithm 'tsne'"),
+                      "method": {"id": "telepathy", "params": {}}}),
+     "broken.json: session.method.id: no algorithm 'telepathy'"),
 ])
 def test_a_broken_lesson_names_the_file_and_the_field(tmp_path, content, says):
     assert _error(tmp_path, content).startswith(says)

@@ -52,6 +52,14 @@ def test_a_text_file_of_one_item_a_line(tmp_path):
     numbers = tmp_path / "numbers.txt"
     numbers.write_text("1 2\n3 4\n5 6\n", encoding="utf-8")
     assert datasets.load(str(numbers)).texts is None  # a table stays a table
+    labelled = tmp_path / "labelled.txt"
+    labelled.write_text("1.0 2.0 cat\n2.0 3.1 dog\n1.5 2.2 cat\n", encoding="utf-8")
+    table = datasets.load(str(labelled))  # most lines hold a word, yet it is a table
+    assert table.texts is None and table.X.shape == (3, 2)
+    assert list(table.target_names) == ["cat", "dog"]
+    towns = tmp_path / "towns.txt"
+    towns.write_text("New York\nLos Angeles\nSan Diego\n", encoding="utf-8")
+    assert datasets.load(str(towns)).texts == ("New York", "Los Angeles", "San Diego")
 
 
 @pytest.mark.parametrize(("content", "message"), [

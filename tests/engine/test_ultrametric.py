@@ -51,10 +51,14 @@ def test_shares_equal_brute_force_and_the_tree_breaks_none(method, metric):
     assert found.cophenetic == pytest.approx(cophenet(z, pdist(X, metric))[0], rel=1e-10)
 
 
-def test_continuous_data_breaks_almost_every_triple():
-    X = np.random.default_rng(1).normal(size=(30, 3))
-    found = ultrametric.report(linkage(X, "ward"), X)
-    assert found.broken == 1.0 and found.broken_tree == 0.0
+def test_clustered_data_break_fewer_triples_than_data_without_clusters():
+    rng = np.random.default_rng(1)
+    plain = rng.normal(size=(60, 3))
+    clusters = np.repeat(rng.normal(scale=20, size=(6, 3)), 10, axis=0) + plain * 0.1
+    spread = ultrametric.report(linkage(plain, "ward"), plain)
+    grouped = ultrametric.report(linkage(clusters, "ward"), clusters)
+    assert grouped.broken < spread.broken and grouped.excess < spread.excess
+    assert spread.broken_tree == grouped.broken_tree == 0.0
 
 
 def test_large_n_uses_a_seeded_sample_close_to_the_exact_share():

@@ -114,7 +114,8 @@ def test_a_saved_lesson_is_in_the_menu_and_reopens_the_same(qtbot, window, menu)
     window.method_panel.select("agglomerative")
     assert _open(qtbot, window, mine["Wine & scaled  (Dimensionality reduction)"]) == "done"
     assert window.dataset.name == "Wine" and window.algorithm.id == "pca"
-    assert window.method_panel.values() == {"n_components": 5, "center": True, "scale": True}
+    assert window.method_panel.values() == {"n_components": 5, "center": True, "scale": True,
+                                             "whiten": False}
     assert window.data_panel.view_mode() == (2, 3)
     assert "which features weigh most" in menu.notes.body.text()
     assert len(window.controller.history) == 0

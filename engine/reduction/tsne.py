@@ -1,0 +1,218 @@
+"""t-SNE, live, through openTSNE (FFT-accelerated interpolation above 10,000 points,
+Barnes-Hut below; the mathematics is openTSNE's, never rewritten here).
+
+The run is openTSNE's own `TSNE.fit` in its two calls: early exaggeration (P × α, low
+momentum), then the plain optimisation. Both run on a helper thread (engine/reduction/
+streaming.py). A callback every `KL_EVERY` iterations hands over the KL divergence and a copy
+of the layout (callbacks never change openTSNE's trajectory, so the result equals a run
+without them); between callbacks the window redraws from the live array openTSNE updates in
+place, so a slow iteration on 70,000 points still redraws several times a second. Each
+callback costs one extra KL evaluation (about one gradient's worth on FFT), hence not every
+iteration.
+
+`dof` is the degrees of freedom of the Student-t kernel q ∝ (1 + d²/dof)^−(dof+1)/2 in the
+embedding: 1 is t-SNE's Cauchy kernel; smaller values have heavier tails (tighter, more
+separated clusters); large values approach SNE's Gaussian (crowding returns).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from engine.cancellable import call_cancellable
+from engine.data import Dataset
+from engine.params import Choice, Float, Int, seed_param
+from engine.protocol import Algorithm, Embedding, RunContext, frozen
+from engine.reduction.streaming import stream
+from engine.registry import register
+
+KL_EVERY = 10  # iterations between KL evaluations (and deterministic snapshots)
+PEEK_EVERY_S = 0.1  # between callbacks, redraw from the live layout this often
+GRADIENTS = {"auto": "auto", "FFT interpolation": "fft", "Barnes-Hut": "bh"}
+INITIAL_MOMENTUM, FINAL_MOMENTUM = 0.8, 0.8  # openTSNE's defaults (1.0)
+# openTSNE's threads cost more than they save on small data (30 iterations on 60 points:
+# 0.02 s with one thread, 0.5 s with two).
+ONE_THREAD_BELOW = 5_000
+
+
+def max_perplexity(n: int) -> float:
+    """openTSNE needs 3 × perplexity < n (each point's neighbourhood of 3·perplexity)."""
+    return max((n - 1) / 3.0, 1.0)
+
+
+def tsne_settings(params: Mapping[str, Any], n: int, threads: int) -> dict:
+    """openTSNE's `TSNE` keyword arguments for these parameters (shared with the tests)."""
+    return dict(perplexity=min(params["perplexity"], max_perplexity(n)), dof=params["dof"],
+                early_exaggeration=params["early_exaggeration"],
+                early_exaggeration_iter=params["exaggeration_iter"], n_iter=params["n_iter"],
+                initial_momentum=INITIAL_MOMENTUM, final_momentum=FINAL_MOMENTUM,
+                negative_gradient_method=GRADIENTS[params["gradient"]],
+                initialization="pca", random_state=params["seed"],
+                n_jobs=1 if n < ONE_THREAD_BELOW else threads)
+
+
+def gradient_name(method: str, n: int) -> str:
+    if method == "auto":
+        method = "bh" if n < 10_000 else "fft"
+    return "FFT interpolation" if method == "fft" else "Barnes-Hut"
+
+
+@register
+class TSNE(Algorithm):
+    id = "tsne"
+    name = "t-SNE"
+    family = "Dimensionality reduction"
+    summary = ("Place points so that their neighbours in a heavy-tailed kernel match their "
+               "neighbours in the data (openTSNE), watched as the layout unfolds.")
+    objective = ("KL(P ‖ Q) = Σ p_ij log(p_ij / q_ij): p from Gaussians of the given "
+                 "perplexity in the data, q ∝ (1 + ‖y_i − y_j‖²/dof)^−(dof+1)/2 in the plane")
+    params = (
+        Float(name="perplexity", default=30.0, low=2.0, high=200.0, log=True,
+              help="The effective number of neighbours each point's Gaussian covers; "
+                   "reduced to (n − 1)/3 on small data."),
+        Float(name="dof", label="degrees of freedom", default=1.0, low=0.1, high=100.0,
+              log=True,
+              help="The Student-t kernel's degrees of freedom: 1 is t-SNE; below 1 heavier "
+                   "tails split clusters more; large values approach SNE's Gaussian."),
+        Float(name="early_exaggeration", label="exaggeration α", default=12.0, low=1.0,
+              high=50.0, help="P is multiplied by α early on, so clusters form first."),
+        Int(name="exaggeration_iter", label="exaggeration iterations", default=250, low=0,
+            high=2000, help="How many iterations the early exaggeration lasts."),
+        Int(name="n_iter", label="iterations", default=500, low=1, high=5000,
+            help="Iterations after the early exaggeration."),
+        Choice(name="gradient", default="auto", options=tuple(GRADIENTS),
+               help="How the repulsive forces are approximated: FFT interpolation (fast on "
+                    "large data), Barnes-Hut (small data); auto switches at 10,000 points."),
+        seed_param(),
+    )
+    snapshot_type = Embedding
+    libraries = ("openTSNE", "sklearn")
+
+    def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
+        if dataset.n < 5:
+            raise ValueError(f"t-SNE needs at least 5 points, not {dataset.n}")
+
+    def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
+            ) -> Iterator[Embedding]:
+        if ctx.cancelled():
+            return
+        X = np.asarray(dataset.X, dtype=np.float64)
+        n = len(X)
+        settings = tsne_settings(params, n, ctx.threads)
+        note = ("" if settings["perplexity"] == params["perplexity"] else
+                f" (perplexity lowered to {settings['perplexity']:.3g} for {n} points)")
+        ctx.progress(0.0, f"affinities: each point's {3 * settings['perplexity']:.0f} nearest "
+                          f"neighbours, Gaussians of perplexity {settings['perplexity']:.3g}"
+                          f"{note}…")
+        done, embedding = call_cancellable(lambda: _prepare(X, settings), ctx.cancelled)
+        if not done:
+            return
+        live = _Live(self, embedding, params, settings, n, note)
+        yield live.snapshot(np.array(embedding), "init", 0,
+                            f"PCA start; affinities P from perplexity "
+                            f"{settings['perplexity']:.3g}{note}; "
+                            f"{gradient_name(params['gradient'], n)} gradients")
+        yield from live.optimise(ctx)
+        if live.final is None or ctx.cancelled():
+            return
+        yield live.last(X, ctx)
+
+
+def _prepare(X: np.ndarray, settings: dict):
+    from openTSNE import TSNE as OpenTSNE
+
+    return OpenTSNE(**settings).prepare_initial(X)
+
+
+class _Live:
+    """One run's state: the KL trace so far, the phases, the snapshots made from them."""
+
+    def __init__(self, algorithm: TSNE, embedding, params, settings, n: int, note: str):
+        self.algorithm, self.embedding, self.settings = algorithm, embedding, settings
+        self.params, self.n, self.note = params, n, note
+        self.ee_iter, self.total = params["exaggeration_iter"], params["exaggeration_iter"] + \
+            params["n_iter"]
+        self.trace: list[float] = []
+        self.trace_at: list[int] = []
+        self.step = 0
+        self.final = None
+        self.marks = ((float(self.ee_iter), "early exaggeration ends"),) if self.ee_iter else ()
+
+    def phases(self):
+        """(offset, n_iter, exaggeration, momentum, name) of openTSNE's two calls."""
+        s = self.settings
+        return [(0, s["early_exaggeration_iter"], s["early_exaggeration"],
+                 s["initial_momentum"], "early exaggeration"),
+                (s["early_exaggeration_iter"], s["n_iter"], None, s["final_momentum"],
+                 "optimisation")]
+
+    def optimise(self, ctx: RunContext) -> Iterator[Embedding]:
+        state = {"iteration": 0, "phase": "early exaggeration"}
+        t0 = time.perf_counter()
+
+        def work(channel):
+            for offset, n_iter, exaggeration, momentum, name in self.phases():
+                if n_iter <= 0:
+                    continue
+
+                def callback(iteration, error, layout, offset=offset, name=name):
+                    # openTSNE passes the layout before this iteration's update, and its KL
+                    return channel.emit((offset + iteration - 1, float(error),
+                                         np.array(layout), name))
+
+                self.embedding.optimize(n_iter=n_iter, exaggeration=exaggeration,
+                                        momentum=momentum, inplace=True,
+                                        propagate_exception=True, callbacks=[callback],
+                                        callbacks_every_iters=KL_EVERY)
+                if channel.stopped():
+                    return None
+            return np.array(self.embedding)
+
+        for kind, value in stream(work, ctx.cancelled, peek=lambda: np.array(self.embedding),
+                                  peek_every_s=PEEK_EVERY_S):
+            if kind == "done":
+                self.final = value
+                return
+            if kind == "item":
+                iteration, kl, layout, phase = value
+                self.trace.append(kl)
+                self.trace_at.append(iteration)
+                state.update(iteration=iteration, phase=phase)
+                rate = iteration / max(time.perf_counter() - t0, 1e-9)
+                message = (f"{phase}: iteration {iteration} of {self.total}, "
+                           f"KL divergence {kl:.4f} ({rate:.0f} iterations/s)")
+            else:
+                layout = value
+                message = f"{state['phase']}: after iteration {state['iteration']}"
+            ctx.progress(state["iteration"] / max(self.total, 1), message)
+            yield self.snapshot(layout, state["phase"], state["iteration"], message)
+
+    def snapshot(self, layout, phase: str, iteration: int, message: str, quality=None
+                 ) -> Embedding:
+        self.step += 1
+        trace = frozen(np.array(self.trace, dtype=np.float64))
+        return Embedding(step=self.step, message=message, coords=frozen(layout),
+                         axis_names=("t-SNE 1", "t-SNE 2"), objective_name="KL divergence",
+                         objective=self.trace[-1] if self.trace else float("nan"),
+                         trace=trace, trace_at=frozen(np.array(self.trace_at, dtype=np.int64)),
+                         marks=self.marks, phase=phase, iteration=iteration,
+                         n_iter=self.total, quality=quality)
+
+    def last(self, X: np.ndarray, ctx: RunContext) -> Embedding:
+        from engine.reduction.quality import measure
+
+        kl = float(self.embedding.kl_divergence)  # of the final layout
+        self.trace.append(kl)
+        self.trace_at.append(self.total)
+        ctx.progress(0.99, "quality measures…")
+        quality = measure(X, self.final, seed=self.params["seed"])
+        dof = self.settings["dof"]
+        kernel = "t-SNE's Cauchy kernel" if dof == 1 else f"a Student-t kernel of dof {dof:g}"
+        message = (f"done: {self.total} iterations, KL divergence {kl:.4f} with {kernel}"
+                   f"{self.note}; {quality.summary()}")
+        ctx.progress(1.0, message)
+        return self.snapshot(self.final, "done", self.total, message, quality=quality)
