@@ -15,7 +15,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,7 +240,39 @@ class Session:
 
 
 def to_json(session: Session) -> str:
-    return json.dumps(session.to_dict(), indent=1, allow_nan=False) + "\n"
+    return "".join(json_parts(session))
+
+
+LONG_LIST = 16  # an inline data set's lists longer than this are written compactly
+ROWS_PER_PART = 200  # rows of an array per part of json_parts
+ITEMS_PER_LINE = 1000  # items of a flat list (the labels) per line
+
+
+def json_parts(session: Session) -> Iterator[str]:
+    """The session as indented JSON, in parts: an inline data set's arrays are written a row
+    to a line by json's C encoder (the indenting encoder is pure Python: seconds on 20,000
+    rows), a few hundred rows a part, so a writer thread can pause between parts and leave
+    the window the interpreter."""
+    d = session.to_dict()
+    data = d["dataset"]
+    long = {key: value for key, value in data.items()
+            if isinstance(value, list) and len(value) > LONG_LIST}
+    marks = {key: json.dumps(f"\0{key}") for key in long}  # no JSON value reads so
+    text = json.dumps(d | {"dataset": data | {k: f"\0{k}" for k in long}}, indent=1,
+                      allow_nan=False)
+    for key, value in long.items():
+        before, text = text.split(marks[key], 1)
+        yield before + "[\n  "
+        if isinstance(value[0], list):
+            for start in range(0, len(value), ROWS_PER_PART):
+                rows = (json.dumps(row, allow_nan=False)
+                        for row in value[start:start + ROWS_PER_PART])
+                yield (",\n  " if start else "") + ",\n  ".join(rows)
+        else:
+            yield ",\n  ".join(json.dumps(value[i:i + ITEMS_PER_LINE], allow_nan=False)[1:-1]
+                                for i in range(0, len(value), ITEMS_PER_LINE))
+        yield "\n ]"
+    yield text + "\n"
 
 
 # ---------------------------------------------------------------- reading, field by field

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLockFile, QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from engine import session as sessions
 from engine.session import SessionError
 
 INTERVAL_MS = 60_000
+# The writer sleeps this long after each part of the text (a few hundred rows of an inline
+# data set): the window's thread gets the interpreter, and a 20,000-point set still takes
+# well under two seconds to write.
+PAUSE_S = 0.005
 QUESTION = "Unsupervised Explorer did not close properly. Restore your last session?"
 _numbers = itertools.count(1)  # several windows in one process each get their own file
 
@@ -39,7 +46,11 @@ def _lock_for(path: Path) -> QLockFile:
 
 class Recovery(QObject):
     """Writes `window.session.capture()` to this window's own file every `interval_ms` when it
-    changed; `folder` is where all recovery files live (tests use their own)."""
+    changed; `folder` is where all recovery files live (tests use their own). The text is
+    made and written on a thread of its own: a data set held inline (70,000 points drawn or
+    selected) takes seconds to turn into JSON, which the window must not wait for."""
+
+    finished = Signal(object)  # a write's outcome, from the writer thread: bool, or a message
 
     def __init__(self, window, interval_ms: int = INTERVAL_MS, folder: str | Path | None = None):
         super().__init__(window)
@@ -55,10 +66,13 @@ class Recovery(QObject):
         self.box: QMessageBox | None = None  # the question, while it waits for an answer
         self._offered: tuple[Path, QLockFile] | None = None  # asked about or being restored
         self._dirty = False
-        self._written: str | None = None
+        self._written: str | None = None  # touched by the writer thread only
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recovery")
+        self._writing: Future | None = None
+        self.finished.connect(self._report)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.save_now)
+        self.timer.timeout.connect(self._tick)
         for signal in (window.data_panel.dataset_changed, window.data_panel.dataset_cleared,
                        window.data_panel.view_changed, window.method_panel.algorithm_changed,
                        window.method_panel.params_changed, window.run_ended,
@@ -70,10 +84,14 @@ class Recovery(QObject):
     def _changed(self, *_args) -> None:
         self._dirty = True
 
-    def save_now(self) -> bool:
-        """Write the session if it changed since the last write; True if written."""
-        if not self._dirty:
-            return False
+    def _tick(self) -> None:
+        self.save_now(wait=False)
+
+    def save_now(self, wait: bool = True) -> bool:
+        """Write the session if it changed since the last write. With `wait`, True if it
+        was written; without, True if a write began (its failure reaches the status bar)."""
+        if not self._dirty or (self._writing is not None and not self._writing.done()):
+            return False  # unchanged, or the last write still going: the next tick
         try:
             session = self.window.session.capture()  # hashes a data file: it may be gone
         except OSError as exc:
@@ -82,8 +100,24 @@ class Recovery(QObject):
                              f"file{name}: {exc.strerror or exc}")
         if session is None:
             return False
-        text = sessions.to_json(session)
         self._dirty = False
+        self._writing = self._writer.submit(self._write, session)
+        if wait:
+            return self._report(self._writing.result())
+        self._writing.add_done_callback(lambda done: self.finished.emit(done.result()))
+        return True
+
+    def _write(self, session) -> bool | str:
+        """On the writer thread: True if written, False if the text is as last written, or
+        what went wrong."""
+        try:
+            parts = []
+            for part in sessions.json_parts(session):
+                parts.append(part)
+                time.sleep(PAUSE_S)
+            text = "".join(parts)
+        except ValueError as exc:  # a value JSON cannot hold: no use trying again
+            return f"Could not write the recovery file: {exc}"
         if text == self._written:
             return False
         try:
@@ -91,10 +125,12 @@ class Recovery(QObject):
             sessions.atomic_write(self.path, text)
         except OSError as exc:
             self._dirty = True  # try again at the next tick
-            return self._say(f"Could not write the recovery file {self.path}: "
-                             f"{exc.strerror or exc}")
+            return f"Could not write the recovery file {self.path}: {exc.strerror or exc}"
         self._written = text
         return True
+
+    def _report(self, outcome: bool | str) -> bool:
+        return self._say(outcome) if isinstance(outcome, str) else outcome
 
     def _say(self, text: str) -> bool:
         self.window.statusBar().showMessage(text, 10000)
@@ -109,6 +145,8 @@ class Recovery(QObject):
         """No crash to recover from: stop, remove this window's file and let go of its lock.
         A file still being asked about stays for the next start."""
         self.timer.stop()
+        if self._writing is not None:  # a write still going must not recreate the file
+            futures.wait([self._writing])
         self.path.unlink(missing_ok=True)
         self.lock.unlock()
         self._let_go(remove=False)

@@ -42,6 +42,23 @@ def test_inline_data_comes_back_exactly():
     assert (back.source, back.target_names, back.name) == ("drawn", tuple("abcd"), "drawing")
 
 
+def test_a_large_inline_data_set_is_written_a_row_a_line_in_parts():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 3))
+    ds = Dataset(name="sample", X=X, y=rng.integers(0, 4, 1000), source="selection",
+                 feature_names=("a", "b", "c"))
+    s = _session(InlineData(ds))
+    parts = list(session.json_parts(s))
+    text = "".join(parts)
+    assert text == session.to_json(s)
+    assert len(parts) > 1000 // session.ROWS_PER_PART  # a writer may pause between them
+    assert json.loads(text) == json.loads(json.dumps(s.to_dict()))
+    assert "  " + json.dumps(X[5].tolist()) + ",\n" in text  # row 5 on a line of its own
+    back = session.from_json(text).data.load()
+    np.testing.assert_array_equal(back.X, X)
+    np.testing.assert_array_equal(back.y, ds.y)
+
+
 def test_data_spec_names_generated_builtin_file_and_drawn(tmp_path):
     gen = datasets.load("blobs", n_samples=30, seed=2)
     assert session.data_spec(gen) == GeneratedData("blobs", dict(gen.options))

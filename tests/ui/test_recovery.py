@@ -148,6 +148,22 @@ def test_a_failed_write_is_tried_again(qtbot, tmp_path):
     w.close()
 
 
+def test_the_timer_writes_aside_and_a_failure_still_reaches_the_status_bar(qtbot, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    w = _window(qtbot, blocker / "recovery")
+    _draw(w, [[0.0, 0.0], [1.0, 1.0]], 0)
+    with qtbot.waitSignal(w.recovery.finished, timeout=5000):
+        assert w.recovery.save_now(wait=False)  # begun, not done
+    qtbot.waitUntil(lambda: "Could not write" in w.statusBar().currentMessage(), timeout=5000)
+    blocker.unlink()
+    with qtbot.waitSignal(w.recovery.finished, timeout=5000) as done:
+        w.recovery.timer.timeout.emit()
+    assert done.args == [True] and w.recovery.path.exists()
+    w.close()
+    assert not w.recovery.path.exists()
+
+
 def test_a_data_file_that_cannot_be_read_is_reported_not_raised(qtbot, tmp_path,
                                                                 monkeypatch):
     data = tmp_path / "d.csv"
