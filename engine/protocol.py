@@ -187,6 +187,8 @@ class Spectrum(Snapshot):
     (whitened scores are first multiplied back by √λ). `reconstruction_error[q − 1]` is the
     mean squared error Σᵢ ‖zᵢ − ẑᵢ‖² / (n − 1) of the prepared rows rebuilt from q components:
     the sum of the eigenvalues left out. `whitened`: the scores were divided by √λ.
+    `quality` (engine/reduction/quality.py): how well the first two scores keep the prepared
+    rows' neighbours and distances, as for every embedding.
     """
 
     eigenvalues: np.ndarray
@@ -198,6 +200,7 @@ class Spectrum(Snapshot):
     image_shape: tuple[int, int] | None = None
     reconstruction_error: np.ndarray = field(default_factory=lambda: np.empty(0))
     whitened: bool = False
+    quality: Any = None
 
     @property
     def cumulative_ratio(self) -> np.ndarray:

@@ -17,6 +17,7 @@ from engine.clustering.voronoi import voronoi_segments
 from engine.data import Dataset
 from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
 from engine.reduction import pca
+from engine.reduction.quality import plane
 from ui.scores import ScoresPane
 from widgets.arrows import ArrowScatterCanvas
 from widgets.bars import BarCanvas
@@ -291,6 +292,9 @@ def ultrametric_title(snap: Tree) -> str | None:
             f"tree {snap.broken_triples_tree:.1%} of {which} triples")
 
 
+SHORT_ARROW = 0.15  # a loading arrow shorter than this share of the longest goes unnamed
+
+
 class SpectrumView(View):
     """The data on its first two components with the loadings as arrows (a biplot); the scree
     plot and the reconstruction error per number of components; images rebuilt from q."""
@@ -322,8 +326,7 @@ class SpectrumView(View):
         kept = snap.components.shape[0]
         self.q = kept if self.q is None else min(self.q, kept)
         scores = snap.scores
-        xy = scores[:, :2] if scores.shape[1] >= 2 else np.c_[scores[:, 0], np.zeros(len(scores))]
-        self.scatter.set_points(xy, self.frame.dataset.y if self.frame else None)
+        self.scatter.set_points(plane(scores), self.frame.dataset.y if self.frame else None)
         white = " (whitened)" if snap.whitened else ""
         self.scatter.set_axis_labels(f"PC1{white}", f"PC2{white}" if scores.shape[1] >= 2
                                      else "")
@@ -336,11 +339,18 @@ class SpectrumView(View):
         features, arrows = pca.biplot_arrows(snap.components, snap.eigenvalues, snap.scores,
                                              MAX_ARROWS)
         names = self.frame.dataset.feature_names if self.frame else ()
-        labels = [names[j] if j < len(names) else f"x{j + 1}" for j in features]
+        length = np.hypot(arrows[:, 0], arrows[:, 1])
+        # Arrows much shorter than the longest bunch up at the origin: drawn, not named.
+        named = length >= SHORT_ARROW * length.max(initial=0.0)
+        labels = [(names[j] if j < len(names) else f"x{j + 1}") if keep else ""
+                  for j, keep in zip(features, named, strict=True)]
         self.scatter.set_arrows(np.zeros(2), arrows, labels)
         d = snap.components.shape[1]
         shown = "every feature" if len(features) == d else f"the {len(features)} longest of {d}"
-        self.scatter.set_title(f"loadings of {shown} (scaled to fit)")
+        title = f"loadings of {shown} (scaled to fit)"
+        if snap.quality is not None:
+            title += f"<br>map: {snap.quality.summary()}"
+        self.scatter.set_title(title)
 
     def _show_spectrum(self, snap: Spectrum) -> None:
         self.scree.set_spectrum(snap.explained_ratio)

@@ -84,7 +84,7 @@ class ArrowScatterCanvas(ScatterCanvas):
             self.plot_item.addItem(text, ignoreBounds=True)
             self._texts.append(text)
         for i, text in enumerate(self._texts):
-            shown = i < len(self._labels) and i < len(self._ends)
+            shown = i < len(self._labels) and i < len(self._ends) and bool(self._labels[i])
             text.setVisible(shown)
             if not shown:
                 continue

@@ -30,12 +30,10 @@ DEFAULT_ON = ("pca", "isomap", "tsne")
 def coordinates(snapshot) -> np.ndarray:
     """The 2-D coordinates a method's last snapshot places the points at."""
     if isinstance(snapshot, Embedding):
-        c = np.asarray(snapshot.coords, dtype=np.float64)
-    elif isinstance(snapshot, Spectrum):
-        c = np.asarray(snapshot.scores, dtype=np.float64)
-    else:
-        raise TypeError(f"a {type(snapshot).__name__} snapshot holds no coordinates")
-    return c[:, :2] if c.shape[1] >= 2 else np.c_[c[:, 0], np.zeros(len(c))]
+        return quality.plane(snapshot.coords)
+    if isinstance(snapshot, Spectrum):
+        return quality.plane(snapshot.scores)
+    raise TypeError(f"a {type(snapshot).__name__} snapshot holds no coordinates")
 
 
 @register

@@ -16,6 +16,8 @@ from engine.cancellable import call_cancellable
 from engine.data import Dataset
 from engine.params import Bool, Int
 from engine.protocol import Algorithm, RunContext, Spectrum
+from engine.reduction import quality
+from engine.reduction.quality import plane
 from engine.registry import register
 
 # scikit-learn's "covariance_eigh" solver: one d×d eigendecomposition instead of an SVD of
@@ -172,7 +174,10 @@ class PCA(Algorithm):
         scores = Z @ components.T
         if params["whiten"]:
             scores = whiten(scores, eigenvalues)
-        message = self._message(params, q, ratio, n_constant)
+        ctx.progress(0.9, "quality measures…")
+        measured = quality.measure(Z, plane(scores))
+        message = (f"{self._message(params, q, ratio, n_constant)}; the map of the first two: "
+                   f"{measured.summary()}")
         ctx.progress(1.0, message)
         yield Spectrum(
             step=0,
@@ -186,6 +191,7 @@ class PCA(Algorithm):
             image_shape=dataset.image_shape,
             reconstruction_error=reconstruction_errors(eigenvalues),
             whitened=params["whiten"],
+            quality=measured,
         )
 
     @staticmethod

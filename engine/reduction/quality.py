@@ -62,6 +62,13 @@ class Quality:
         return ["measure", "value", "note"], rows
 
 
+def plane(Y: np.ndarray) -> np.ndarray:
+    """The map a 2-D picture shows of coordinates Y (n, m): its first two columns, a zero
+    second one when m is 1."""
+    Y = np.asarray(Y, dtype=np.float64)
+    return Y[:, :2] if Y.shape[1] >= 2 else np.c_[Y[:, 0], np.zeros(len(Y))]
+
+
 def measure(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, seed: int = 0,
             max_points: int = MAX_POINTS, input_distances: np.ndarray | None = None
             ) -> Quality:

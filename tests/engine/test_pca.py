@@ -7,6 +7,7 @@ from sklearn.decomposition import PCA as SkPCA
 
 from engine.data import Dataset
 from engine.protocol import RunContext, Spectrum
+from engine.reduction import quality
 from engine.reduction.pca import PCA
 
 
@@ -122,7 +123,10 @@ def test_message_and_progress(digits):
     ctx = RunContext(on_progress=lambda f, m: calls.append((f, m)))
     (s,) = PCA().start(digits, {"n_components": 10}, ctx)
     share = 100 * s.explained_ratio[:10].sum()
-    assert s.message == f"10 components explain {share:.1f} % of the variance"
+    assert s.message == (f"10 components explain {share:.1f} % of the variance; the map of "
+                         f"the first two: {s.quality.summary()}")
+    centred = digits.X - digits.X.mean(axis=0)
+    assert s.quality == quality.measure(centred, s.scores[:, :2])  # as for every embedding
     assert calls[0][0] == 0.0 and calls[-1] == (1.0, s.message)
     assert s.image_shape == (8, 8)
     assert s.eigenvalues.shape == (64,)

@@ -33,6 +33,22 @@ def test_pca_biplot_error_curve_and_whitening(qtbot, window):
     view.set_components(2)
     assert view.error.cursor_position() == 2.0
     assert f"{snap.reconstruction_error[1]:.4g}" in view.error.plot_item.titleLabel.text
+    assert f"map: {snap.quality.summary()}" in view.scatter.title()
+
+
+def test_short_loading_arrows_are_drawn_but_not_named(qtbot, window):
+    load(qtbot, window, datasets.load("wine"))  # unscaled: proline's variance dwarfs the rest
+    window.method_panel.select("pca")
+    window.method_panel.set_values({"scale": False})
+    assert run_and_wait(qtbot, window) == "done"
+    view = window.current_view()
+    view.flush()
+    _, ends = view.scatter.arrows()
+    assert len(ends) == 13
+    length = np.hypot(ends[:, 0], ends[:, 1])
+    long = [name for name, n in zip(window.dataset.feature_names, length, strict=True)
+            if n >= 0.15 * length.max()]
+    assert "proline" in long and view.scatter.arrow_labels() == long
 
 
 def test_adaptive_pca_draws_the_vector_and_its_angle(qtbot, window):
