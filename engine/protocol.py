@@ -809,6 +809,7 @@ class FactorModel(Snapshot):
     rotation: str = "none"
     phase: str = ""  # "em" or "done"
     scores: np.ndarray | None = None
+    quality: Any = None  # of the first two factor scores as a map, in the last snapshot
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter
 
 from engine.protocol import FactorModel
+from engine.reduction.quality import plane
 from ui.views import DataFrame2D, View, _scatter_for
 from widgets.curves import CurveCanvas
 from widgets.grouped_bars import GroupedBarCanvas
@@ -76,7 +77,9 @@ class FactorView(View):
         self.curve.set_cursor(snap.trace.size - 1)
         if snap.scores is not None:
             s = snap.scores
-            xy = s[:, :2] if s.shape[1] >= 2 else np.c_[s[:, 0], np.zeros(len(s))]
-            self.scatter.set_points(xy, self.frame.dataset.y if self.frame else None)
+            self.scatter.set_points(plane(s), self.frame.dataset.y if self.frame else None)
             self.scatter.set_axis_labels("factor 1", "factor 2" if s.shape[1] >= 2 else "")
-            self.scatter.set_title("factor scores E[z | x]")
+            title = "factor scores E[z | x]"
+            if snap.quality is not None:
+                title += f"<br>map: {snap.quality.summary()}"
+            self.scatter.set_title(title)

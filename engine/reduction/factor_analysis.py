@@ -19,6 +19,7 @@ import numpy as np
 from engine.data import Dataset
 from engine.params import Choice, Int
 from engine.protocol import Algorithm, FactorModel, RunContext, frozen
+from engine.reduction import quality
 from engine.reduction.pca import flip_signs
 from engine.registry import register
 
@@ -130,14 +131,18 @@ class FA(Algorithm):
         model = sklearn_fit(X, k, params["rotation"], max_iter)
         it = model.n_iter_
         converged = len(trace) >= 2 and trace[-1] - trace[-2] < TOL
-        message = self._message(dataset, model, pca, it, converged, k, params)
+        scores = model.transform(X)
+        ctx.progress(0.99, "quality measures…")
+        measured = quality.measure(X, quality.plane(scores))
+        message = (f"{self._message(dataset, model, pca, it, converged, k, params)}; the map "
+                   f"of the first two factors: {measured.summary()}")
         ctx.progress(1.0, message)
         yield FactorModel(
             step=step, message=message, loadings=frozen(flip_signs(model.components_)),
             noise_variance=frozen(model.noise_variance_), log_likelihood=float(trace[-1]),
             trace=frozen(np.array(trace)), iteration=it, converged=converged,
-            rotation=params["rotation"], phase="done", scores=frozen(model.transform(X)),
-            **base)
+            rotation=params["rotation"], phase="done", scores=frozen(scores),
+            quality=measured, **base)
 
     @staticmethod
     def _snap(step, it, W, psi, trace, base, phase) -> FactorModel:

@@ -10,6 +10,7 @@ from engine import datasets
 from engine.datasets.generators import UNEQUAL_LOADINGS
 from engine.export import snapshot_tables
 from engine.protocol import FactorModel, RunContext
+from engine.reduction import quality
 from engine.reduction.factor_analysis import FA, em_steps
 from engine.reduction.pca import flip_signs
 
@@ -70,6 +71,8 @@ def test_pca_is_pulled_by_the_noisy_feature_and_fa_is_not(seed):
     found = fa if np.argmax(fa[0]) < 3 else fa[::-1]
     np.testing.assert_allclose(found, truth, atol=0.25)
     assert "leans most on x6" in last.message
+    assert last.quality == quality.measure(data.X, last.scores[:, :2])
+    assert last.message.endswith(last.quality.summary())
 
 
 def test_snapshots_are_batched():

@@ -88,6 +88,7 @@ def test_factor_analysis_loadings_beside_pca(qtbot, window):
     np.testing.assert_allclose(view.noise.series()["ψ (FA)"], snap.noise_variance)
     assert "x6" in view.noise.title()
     np.testing.assert_allclose(view.scatter.points.points_data()[0], snap.scores[:, :2])
+    assert f"map: {snap.quality.summary()}" in view.scatter.title()
     _, y = view.curve.curve_data("log-likelihood")
     np.testing.assert_allclose(y, snap.trace)
     names = [name for name, _ in view.named_canvases()]
