@@ -331,8 +331,19 @@ class HDBSCANClustering(Algorithm):
         yield DensityTree(step=step + 1, phase="done", labels=frozen(labels, copy=True),
                           probabilities=frozen(probabilities, copy=True),
                           selected=frozen(chosen, copy=True),
-                          **cond, message=(
-                              f"Done: {k} cluster{'s' if k != 1 else ''} chosen, {how}, of "
-                              f"stability {', '.join(f'{stab[c - n]:.3g}' for c in chosen)}; "
-                              f"{noise} noise points; a point's membership probability is "
-                              "how long it stays in its cluster"))
+                          **cond, message=self._done(k, how, [stab[c - n] for c in chosen],
+                                                     noise))
+
+    @staticmethod
+    def _done(k: int, how: str, stabilities: list[float], noise: int) -> str:
+        if k == 0:
+            return (f"Done: no cluster holds its points long enough; all {noise} points are "
+                    "noise (try a smaller min cluster size or min samples)")
+        shown = sorted(stabilities, reverse=True)[:8]
+        # A cluster of duplicate points lives from λ = 1/0: its stability is infinite.
+        values = ", ".join("∞ (duplicate points)" if s == float("inf") else f"{s:.3g}"
+                           for s in shown)
+        more = f" (the {len(shown)} largest)" if len(shown) < k else ""
+        return (f"Done: {k} cluster{'s' if k != 1 else ''} chosen, {how}, of stability "
+                f"{values}{more}; {noise} noise points; a point's membership probability is "
+                "how long it stays in its cluster")

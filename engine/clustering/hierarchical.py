@@ -51,16 +51,6 @@ def compute_linkage(X: np.ndarray, method: str = "ward", metric: str = "euclidea
     return fastcluster.linkage(distances.pdist(X, metric), method=method, preserve_input=False)
 
 
-def cophenetic_correlation(linkage: np.ndarray, X: np.ndarray, metric: str) -> float:
-    """How well the tree's merge heights keep the original distances (1: perfectly)."""
-    from scipy.cluster.hierarchy import cophenet
-
-    original = distances.pdist(X, metric)
-    if np.ptp(original) == 0 or np.ptp(linkage[:, 2]) == 0:
-        return float("nan")  # a correlation with a constant is undefined
-    return float(cophenet(linkage, original)[0])
-
-
 # ---------------------------------------------------------------- flat clusters
 
 

@@ -94,3 +94,14 @@ def test_too_many_points_is_refused():
     X = np.zeros((hdbscan.MAX_POINTS + 1, 2))
     with pytest.raises(TooManyPoints):
         ALG.check_size(Dataset(X=X, name="big"), ALG.resolve(datasets.load("moons"), {}))
+
+
+def test_no_cluster_and_duplicate_points_are_said_plainly():
+    uniform = Dataset(X=np.random.default_rng(0).uniform(size=(60, 2)), name="u")
+    snap = run_to_end(ALG, uniform, {"min_cluster_size": 20})
+    assert np.all(snap.labels < 0)
+    assert snap.message.startswith("Done: no cluster") and "all 60 points are noise" in snap.message
+    twins = Dataset(X=np.r_[np.zeros((10, 2)), np.ones((10, 2)),
+                            np.random.default_rng(1).normal(size=(5, 2)) * 5], name="d")
+    snap = run_to_end(ALG, twins, {"min_cluster_size": 5})
+    assert "∞ (duplicate points)" in snap.message and "inf" not in snap.message
