@@ -18,6 +18,13 @@ LIBRARIES = (
     ("scikit-learn", "k-means kernels, PCA, data sets", "BSD-3-Clause"),
     ("fastcluster", "hierarchical clustering", "BSD-2-Clause"),
     ("torch", "generative models", "BSD-3-Clause"),
+    ("openTSNE", "t-SNE", "BSD-3-Clause"),
+    ("umap-learn", "UMAP", "BSD-3-Clause"),
+    ("pynndescent", "UMAP's nearest neighbours", "BSD-2-Clause"),
+    ("pacmap", "PaCMAP", "Apache-2.0"),
+    ("faiss-cpu", "PaCMAP's nearest neighbours", "MIT"),
+    ("numba", "compiles UMAP and PaCMAP", "BSD-2-Clause"),
+    ("llvmlite", "numba's compiler", "BSD-2-Clause, Apache-2.0 with LLVM exception"),
     ("threadpoolctl", "thread limits", "BSD-3-Clause"),
 )
 

@@ -5,9 +5,11 @@ classical (Torgerson) multidimensional scaling of the edit distances between the
 which keeps those distances as well as two coordinates can. The strings themselves ride
 along in `Dataset.texts`, and the distance explorer compares them letter by letter.
 
-Up to `EXACT_ITEMS` strings the whole n × n matrix is scaled; beyond, `LANDMARKS` strings
-spread through the list are scaled and every other string placed from its distances to them
-(landmark MDS, de Silva and Tenenbaum 2004), so loading stays linear in n.
+Up to `EXACT_ITEMS` strings the whole n × n matrix is scaled; beyond, up to `LANDMARKS`
+strings spread through the list are scaled and every other string placed from its distances
+to them (landmark MDS, de Silva and Tenenbaum 2004), so loading stays linear in n. Fewer
+landmarks for long strings keep a load to seconds; a file that would still take minutes is
+refused with the number of lines that would fit.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from engine.datasets.errors import DataFileError
 MAX_ITEMS = 20_000  # lines of a text file; each is placed by its distances to the landmarks
 MAX_ITEM_CHARS = 200  # the edit distance of two strings costs their lengths' product
 EXACT_ITEMS = 1_000
-LANDMARKS = 300
+LANDMARKS = 300  # at most; fewer where the strings are long, so loading takes seconds
+MIN_LANDMARKS = 20  # fewer place the strings badly: a file needing fewer is refused
+# Edit-distance table cells a load may fill (measured here: 5–10 ns a cell, so seconds).
+CELL_BUDGET = 300_000_000
 WORDS_DESCRIPTION = ("150 short English words in 15 families a letter or two apart (cat, "
                      "bat, hat; light, night, might), placed in the plane by their edit "
                      "distances; each word's family is its class.")
@@ -48,7 +53,26 @@ def parse_items(text: str) -> list[str]:
             raise DataFileError(f"line {k} has {len(item):,} characters; an item may have at "
                                 f"most {MAX_ITEM_CHARS} (the edit distance compares items "
                                 f"letter by letter)", k)
+    n, longest = len(items), max(map(len, items))
+    if landmark_cells(items, min(n, MIN_LANDMARKS)) > 4 * CELL_BUDGET:
+        fit = int(4 * CELL_BUDGET / landmark_cells(items, MIN_LANDMARKS) * n)
+        raise DataFileError(f"{n:,} items of up to {longest} characters would take minutes to "
+                            f"place by their edit distances: use at most {fit:,} such lines, "
+                            "or shorter ones")
     return items
+
+
+def landmark_cells(texts: list[str], m: int) -> float:
+    """The table cells m landmark strings' edit distances to every string fill (each row
+    as long as the longest string: the rows are computed together)."""
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    return float(m * lengths.mean() * len(texts) * lengths.max())
+
+
+def n_landmarks(texts: list[str]) -> int:
+    """As many landmarks as fit the budget, between MIN_LANDMARKS and LANDMARKS."""
+    fit = int(CELL_BUDGET / max(landmark_cells(texts, 1), 1.0))
+    return int(min(np.clip(fit, MIN_LANDMARKS, LANDMARKS), len(texts)))
 
 
 def looks_like_items(text: str, sample: int = 200) -> bool:
@@ -95,9 +119,9 @@ def classical_mds(d: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np
 def text_map(texts: list[str], cancelled=None) -> np.ndarray:
     """Two coordinates per string whose distances follow the strings' edit distances."""
     n = len(texts)
-    if n <= EXACT_ITEMS:
+    if n <= EXACT_ITEMS and landmark_cells(texts, n) / 2 <= CELL_BUDGET:
         return classical_mds(distances.edit_matrix(texts, cancelled), 2)[0]
-    marks = np.linspace(0, n - 1, LANDMARKS).round().astype(np.int64)
+    marks = np.linspace(0, n - 1, n_landmarks(texts)).round().astype(np.int64)
     chosen = [texts[i] for i in marks]
     between = distances.edit_matrix(chosen, cancelled)
     _, values, vectors = classical_mds(between, 2)

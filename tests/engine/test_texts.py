@@ -102,3 +102,13 @@ def test_sessions_bring_back_words_and_text_files(tmp_path):
     spec, back = _round_trip(sub, tmp_path)
     assert spec.kind == "inline" and back.texts == sub.texts
     np.testing.assert_array_equal(back.X, sub.X)
+
+
+def test_long_strings_get_fewer_landmarks_and_a_file_too_slow_to_place_is_refused():
+    rng = np.random.default_rng(0)
+    short = ["".join(rng.choice(list("abcdef"), 6)) for _ in range(5000)]
+    long = ["".join(rng.choice(list("abcdef"), 150)) for _ in range(5000)]
+    assert texts.n_landmarks(short) == texts.LANDMARKS
+    assert texts.MIN_LANDMARKS <= texts.n_landmarks(long[:1500]) < texts.LANDMARKS
+    with pytest.raises(DataFileError, match=r"5,000 items of up to 150 characters .* at most"):
+        texts.parse_items("\n".join(long))
