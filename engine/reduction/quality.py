@@ -86,10 +86,12 @@ def measure(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, seed: int = 0,
     dx = (_square(X[rows]) if input_distances is None
           else np.asarray(input_distances, dtype=np.float64)[np.ix_(rows, rows)])
     dy = _square(Y[rows])
-    rank_x, near_x = _ranks(dx, k)
-    rank_y, near_y = _ranks(dy, k)
+    np.fill_diagonal(dx, np.inf)  # a point is not its own neighbour
+    np.fill_diagonal(dy, np.inf)
+    near_x, near_y = _nearest(dx, k), _nearest(dy, k)
     m = len(rows)
-    return Quality(trustworthiness=_trust(rank_x, near_y, k), continuity=_trust(rank_y, near_x, k),
+    return Quality(trustworthiness=_trust(_ranks_of(dx, near_y), k),
+                   continuity=_trust(_ranks_of(dy, near_x), k),
                    knn_preservation=_shared(near_x, near_y, k), stress=_stress(dx, dy),
                    k=k, n_used=m, n_points=n)
 
@@ -100,23 +102,37 @@ def _square(A: np.ndarray) -> np.ndarray:
     return squareform(pdist(A))
 
 
-def _ranks(d: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """rank[i, j]: j is i's rank[i, j]-th nearest (1 = nearest; i itself ranks last); and
-    each point's k nearest."""
-    d = d.copy()
-    np.fill_diagonal(d, np.inf)
-    order = np.argsort(d, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, d.shape[1] + 1)[None, :], axis=1)
-    return ranks, order[:, :k]
+def _nearest(d: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k nearest columns (among equal distances the lowest index first, as a
+    stable sort orders them), in no particular order: O(n²), no full sort."""
+    kth = np.partition(d, k - 1, axis=1)[:, k - 1:k]
+    less, tied = d < kth, d == kth
+    room = k - less.sum(axis=1, keepdims=True)
+    chosen = less | (tied & (np.cumsum(tied, axis=1) <= room))
+    return np.nonzero(chosen)[1].reshape(len(d), k)
 
 
-def _trust(rank_in: np.ndarray, near_out: np.ndarray, k: int) -> float:
+def _ranks_of(d: np.ndarray, targets: np.ndarray, chunk: int = 20_000_000) -> np.ndarray:
+    """rank[i, t] of column targets[i, t] in row i of d (1 = nearest; ties broken by index,
+    as a stable sort of the row would), counted without sorting."""
+    n, k = targets.shape
+    ranks = np.empty((n, k), dtype=np.int64)
+    index = np.arange(d.shape[1])
+    step = max(1, chunk // (k * d.shape[1]))
+    for start in range(0, n, step):
+        rows = d[start:start + step, None, :]
+        t = targets[start:start + step, :, None]
+        at = np.take_along_axis(d[start:start + step], targets[start:start + step], axis=1)
+        before = (rows < at[:, :, None]) | ((rows == at[:, :, None]) & (index < t))
+        ranks[start:start + step] = before.sum(axis=2) + 1
+    return ranks
+
+
+def _trust(ranks: np.ndarray, k: int) -> float:
     """1 − the normalised sum, over each point's k nearest in one space, of how far beyond
-    rank k they are in the other (Venna and Kaski)."""
-    n = len(rank_in)
-    r = np.take_along_axis(rank_in, near_out, axis=1)
-    penalty = np.maximum(r - k, 0).sum()
+    rank k they are in the other (Venna and Kaski); `ranks` those ranks, (n, k)."""
+    n = len(ranks)
+    penalty = np.maximum(ranks - k, 0).sum()
     return float(1.0 - 2.0 / (n * k * (2 * n - 3 * k - 1)) * penalty)
 
 
