@@ -257,9 +257,12 @@ def json_parts(session: Session) -> Iterator[str]:
     data = d["dataset"]
     long = {key: value for key, value in data.items()
             if isinstance(value, list) and len(value) > LONG_LIST}
-    marks = {key: json.dumps(f"\0{key}") for key in long}  # no JSON value reads so
-    text = json.dumps(d | {"dataset": data | {k: f"\0{k}" for k in long}}, indent=1,
-                      allow_nan=False)
+    tag = "\\u0000"  # JSON's escape of a NUL character
+    while tag in json.dumps(d | {"dataset": data | dict.fromkeys(long)}):
+        tag += "\\u0000"  # a name holds the mark: lengthen it until none does
+    marks = {key: f'"{tag}{key}"' for key in long}
+    skeleton = d | {"dataset": data | {k: json.loads(marks[k]) for k in long}}
+    text = json.dumps(skeleton, indent=1, allow_nan=False)
     for key, value in long.items():
         before, text = text.split(marks[key], 1)
         yield before + "[\n  "

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
-from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -69,6 +69,7 @@ class Recovery(QObject):
         self._written: str | None = None  # touched by the writer thread only
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recovery")
         self._writing: Future | None = None
+        self._closing = threading.Event()  # the writer stops between parts, writing nothing
         self.finished.connect(self._report)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -90,8 +91,9 @@ class Recovery(QObject):
     def save_now(self, wait: bool = True) -> bool:
         """Write the session if it changed since the last write. With `wait`, True if it
         was written; without, True if a write began (its failure reaches the status bar)."""
-        if not self._dirty or (self._writing is not None and not self._writing.done()):
-            return False  # unchanged, or the last write still going: the next tick
+        if (not self._dirty or self._closing.is_set()
+                or (self._writing is not None and not self._writing.done())):
+            return False  # unchanged, closing, or the last write still going: the next tick
         try:
             session = self.window.session.capture()  # hashes a data file: it may be gone
         except OSError as exc:
@@ -108,17 +110,19 @@ class Recovery(QObject):
         return True
 
     def _write(self, session) -> bool | str:
-        """On the writer thread: True if written, False if the text is as last written, or
-        what went wrong."""
+        """On the writer thread: True if written, False if the text is as last written or
+        the window is closing, or what went wrong."""
         try:
             parts = []
             for part in sessions.json_parts(session):
+                if self._closing.is_set():
+                    return False
                 parts.append(part)
                 time.sleep(PAUSE_S)
             text = "".join(parts)
-        except ValueError as exc:  # a value JSON cannot hold: no use trying again
-            return f"Could not write the recovery file: {exc}"
-        if text == self._written:
+        except Exception as exc:  # a value JSON cannot hold, or our bug: say it, never raise
+            return f"Could not write the recovery file: {type(exc).__name__}: {exc}"
+        if text == self._written or self._closing.is_set():
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -145,8 +149,8 @@ class Recovery(QObject):
         """No crash to recover from: stop, remove this window's file and let go of its lock.
         A file still being asked about stays for the next start."""
         self.timer.stop()
-        if self._writing is not None:  # a write still going must not recreate the file
-            futures.wait([self._writing])
+        self._closing.set()  # a write still going stops at its next part, writing nothing
+        self._writer.shutdown(wait=True)
         self.path.unlink(missing_ok=True)
         self.lock.unlock()
         self._let_go(remove=False)

@@ -77,14 +77,18 @@ def expand(neigh: np.ndarray, core: np.ndarray, check=lambda: None):
 
 
 
-def fitting_points(dataset, eps: float, metric: str) -> int:
-    """The most points whose eps-neighbourhoods fit in memory here, their mean size
-    estimated from a sample of the data."""
-    m = neighbours.mean_neighbours(dataset.X, eps, metric)
+def fitting_points(dataset, eps: float, metric: str, automatic: bool = False) -> int:
+    """The most points whose eps-neighbourhoods fit in memory here, their mean size m
+    estimated from a sample of the data. With a fixed eps, n' points hold about m·n'²/n
+    pairs; an automatic eps grows as points are left out, keeping about m neighbours each,
+    so n' points hold about m·n'."""
+    m = max(neighbours.mean_neighbours(dataset.X, eps, metric), 1.0)  # itself, at least
     room = big_inputs.MEMORY_SHARE * big_inputs.available_bytes()
-    # Neighbours grow with the points kept: n' points hold about m·n'²/n pairs.
-    a, b = BYTES_PER_PAIR * m / dataset.n, BYTES_PER_POINT
-    fit = int((-b + math.sqrt(b * b + 4 * a * room)) / (2 * a))
+    if automatic:
+        fit = int(room / (BYTES_PER_PAIR * m + BYTES_PER_POINT))
+    else:
+        a, b = BYTES_PER_PAIR * m / dataset.n, BYTES_PER_POINT
+        fit = int((-b + math.sqrt(b * b + 4 * a * room)) / (2 * a))
     return max(2, min(MAX_POINTS, fit))
 
 
@@ -142,7 +146,8 @@ class DBSCAN(Algorithm):
         if not done:
             return
         eps = auto_eps(k_dist) if params["auto_eps"] else params["eps"]
-        if params["auto_eps"] and n > SMALL and (fit := fitting_points(dataset, eps, metric)) < n:
+        if (params["auto_eps"] and n > SMALL
+                and (fit := fitting_points(dataset, eps, metric, automatic=True)) < n):
             raise ValueError(f"{self.too_many_points(n, params | {'eps': eps})} Use at most "
                              f"{fit:,} points (a random subsample), or set eps yourself.")
         ctx.progress(0.05, f"the eps-neighbourhood of every point (eps = {eps:.4g})")

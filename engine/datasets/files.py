@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 
+import numpy as np
+
 from engine.data import Dataset
 from engine.datasets.arrays import read_npy, read_npz
 from engine.datasets.distance_table import distance_dataset, looks_like_distances
@@ -94,10 +96,19 @@ def _load(path: str, label_column, max_bytes: int) -> Dataset:
                 parsed = _parse(path, data, label_column)
             except DataFileError:
                 return _items(path, text, label_column)
-            if parsed[0].shape[1] < 1:
-                return _items(path, text, label_column)
-            return _table(path, *parsed, label_column)
+            if _table_with_labels(parsed[0], parsed[1]):
+                return _table(path, *parsed, label_column)
+            return _items(path, text, label_column)
     return _table(path, *_parse(path, data, label_column), label_column)
+
+
+def _table_with_labels(X: np.ndarray, labels) -> bool:
+    """Whether a text file whose lines mostly hold a word is a table with a label column:
+    two numeric columns or more, or a single one whose labels repeat, as classes do ("1
+    apple", "2 banana" is a numbered list of words)."""
+    if X.shape[1] >= 2:
+        return True
+    return X.shape[1] == 1 and labels is not None and 2 * len(set(labels)) <= len(labels)
 
 
 def _table(path, X, labels, feature_names, label_name, image_shape, kind, label_column

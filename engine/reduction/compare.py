@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import registry
 from engine.params import Bool, seed_param
-from engine.protocol import Algorithm, Comparison, Embedding, Spectrum
+from engine.protocol import Algorithm, Cancelled, Comparison, Embedding, Spectrum
 from engine.reduction import quality
 from engine.registry import register
 
@@ -106,15 +106,19 @@ class CompareEmbeddings(Algorithm):
             part = ctx.part(i / len(methods), (i + 1) / len(methods), method.name)
             t0 = time.perf_counter()
             try:
-                last = self._run_one(method, dataset, params["seed"], part)
-            except ValueError as exc:
-                refused[method.name] = str(exc)
+                xy = coordinates(self._run_one(method, dataset, params["seed"], part))
+                if not np.isfinite(xy).all():
+                    raise ValueError("its map has coordinates that are not finite numbers")
+            except Cancelled:
+                raise
+            except Exception as exc:  # a library's failure ends this method, not the rest
+                refused[method.name] = str(exc) or type(exc).__name__
                 if done:  # say so now, not only when the next method is done
                     yield self._snapshot(i + 1, done, methods, refused)
                 continue
-            xy = coordinates(last)
-            measured = getattr(last, "quality", None) or quality.measure(
-                dataset.X, xy, seed=params["seed"])
+            # Measured here, not taken from the method: the same sample of points, the same
+            # seed and the data as loaded, for every column of the table.
+            measured = quality.measure(dataset.X, xy, seed=params["seed"])
             done.append((method, xy, measured, time.perf_counter() - t0))
             yield self._snapshot(i + 1, done, methods, refused)
         if len(done) < 2:
@@ -130,6 +134,9 @@ class CompareEmbeddings(Algorithm):
         last = None
         for last in method.run(dataset, values, ctx):  # noqa: B007 (the last one counts)
             ctx.check()
+        ctx.check()  # a method may end quietly when cancelled
+        if last is None:
+            raise ValueError("it gave no result")
         return last
 
     def _snapshot(self, step, done, methods, refused) -> Comparison:

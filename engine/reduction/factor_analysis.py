@@ -133,9 +133,11 @@ class FA(Algorithm):
         converged = len(trace) >= 2 and trace[-1] - trace[-2] < TOL
         scores = model.transform(X)
         ctx.progress(0.99, "quality measures…")
-        measured = quality.measure(X, quality.plane(scores))
-        message = (f"{self._message(dataset, model, pca, it, converged, k, params)}; the map "
-                   f"of the first two factors: {measured.summary()}")
+        measured = (quality.measure(X, quality.plane(scores))
+                    if len(X) >= quality.MIN_POINTS else None)
+        message = self._message(dataset, model, pca, it, converged, k, params)
+        if measured is not None:
+            message += f"; the map of the first two factors: {measured.summary()}"
         ctx.progress(1.0, message)
         yield FactorModel(
             step=step, message=message, loadings=frozen(flip_signs(model.components_)),

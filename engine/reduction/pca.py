@@ -175,9 +175,10 @@ class PCA(Algorithm):
         if params["whiten"]:
             scores = whiten(scores, eigenvalues)
         ctx.progress(0.9, "quality measures…")
-        measured = quality.measure(Z, plane(scores))
-        message = (f"{self._message(params, q, ratio, n_constant)}; the map of the first two: "
-                   f"{measured.summary()}")
+        measured = quality.measure(Z, plane(scores)) if n >= quality.MIN_POINTS else None
+        message = self._message(params, q, ratio, n_constant)
+        if measured is not None:
+            message += f"; the map of the first two: {measured.summary()}"
         ctx.progress(1.0, message)
         yield Spectrum(
             step=0,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_POINTS = 2_000
+MIN_POINTS = 3  # the measures compare each point's neighbours: fewer have none to compare
 DEFAULT_K = 10
 
 
@@ -77,8 +78,8 @@ def measure(X: np.ndarray, Y: np.ndarray, k: int = DEFAULT_K, seed: int = 0,
     edit distances of words)."""
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     n = len(Y)
-    if n < 3:
-        raise ValueError(f"quality measures need at least 3 points, not {n}")
+    if n < MIN_POINTS:
+        raise ValueError(f"quality measures need at least {MIN_POINTS} points, not {n}")
     rows = np.arange(n)
     if n > max_points:
         rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))

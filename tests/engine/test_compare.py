@@ -1,6 +1,8 @@
 """Comparing embeddings: each chosen method runs with its defaults, its coordinates and
 measures land in one snapshot per method, and the measures are those of quality.measure."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,34 @@ def test_every_candidate_is_a_registered_method_with_coordinates():
     for c in compare.CANDIDATES:
         method = registry.get(c)
         assert method.family == "Dimensionality reduction"
+        assert method.snapshot_type is compare.Spectrum or issubclass(method.snapshot_type,
+                                                                      compare.Embedding)
+
+
+def test_a_method_that_fails_or_gives_no_finite_map_is_named_and_the_rest_run(monkeypatch):
+    data = datasets.load("swiss_roll", n_samples=150, seed=0)
+    mds, isomap = registry.get("mds"), registry.get("isomap")
+
+    def broken(self, dataset, params, ctx):
+        raise RuntimeError("the library broke")
+        yield
+
+    monkeypatch.setattr(type(mds), "run", broken)
+    last = list(ALG.start(data, _only("pca", "mds", "isomap")))[-1]
+    assert last.ids == ("pca", "isomap")
+    assert last.refused == ("Multidimensional scaling (MDS): the library broke",)
+
+    monkeypatch.undo()
+    real = type(isomap).run
+
+    def not_finite(self, dataset, params, ctx):
+        for snap in real(self, dataset, params, ctx):
+            yield dataclasses.replace(snap, coords=np.full_like(snap.coords, np.nan))
+
+    monkeypatch.setattr(type(isomap), "run", not_finite)
+    last = list(ALG.start(data, _only("pca", "mds", "isomap")))[-1]
+    assert last.ids == ("pca", "mds") and last.refused[0].startswith("Isomap: its map has "
+                                                                     "coordinates that are not")
 
 
 def test_one_snapshot_per_method_with_its_coordinates_and_measures():
@@ -32,12 +62,14 @@ def test_one_snapshot_per_method_with_its_coordinates_and_measures():
     pca = run_to_end("pca", data)
     np.testing.assert_allclose(last.coords[0], pca.scores[:, :2])
     assert last.qualities[0] == quality.measure(data.X, pca.scores[:, :2])
+    seeded = list(ALG.start(data, _only("pca", "mds") | {"seed": 4}))[-1]
+    assert seeded.qualities[0] == quality.measure(data.X, pca.scores[:, :2], seed=4)
     mds = run_to_end("mds", data)
     np.testing.assert_allclose(last.coords[1], mds.coords[:, :2])
     assert all(s >= 0 for s in last.seconds)
 
 
-def test_fewer_than_two_methods_or_a_method_that_refuses_is_clear():
+def test_fewer_than_two_methods_is_clear():
     data = datasets.load("blobs", n_samples=30, seed=0)
     with pytest.raises(ValueError, match="at least two methods"):
         ALG.resolve(data, _only("pca"))

@@ -132,3 +132,9 @@ def test_min_samples_one_leaves_no_automatic_eps_and_says_so():
     snap = run_to_end(ALG, data, {"auto_eps": False, "eps": 0.05, "min_samples": 1})
     assert snap.n_clusters > dbscan.SIZES_SHOWN and "the largest of" in snap.message
     assert snap.message.count(",") < 20
+
+
+def test_the_memory_estimate_survives_a_sample_that_meets_no_neighbour():
+    X = np.random.default_rng(3).uniform(size=(25_000, 2))
+    fit = dbscan.fitting_points(Dataset(X=X, name="x"), 1e-12, "euclidean")
+    assert 2 <= fit <= dbscan.MAX_POINTS

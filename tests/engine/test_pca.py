@@ -149,3 +149,9 @@ def test_cancelled_run_yields_nothing(digits):
     ctx = RunContext()
     ctx.cancel()
     assert list(PCA().start(digits, {}, ctx)) == []
+
+
+def test_two_points_have_a_map_but_no_measures():
+    two = Dataset(name="two", X=np.array([[0.0, 1.0], [2.0, 3.0]]))
+    (s,) = PCA().start(two, {"n_components": 2})
+    assert s.quality is None and "map" not in s.message

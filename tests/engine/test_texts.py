@@ -57,6 +57,9 @@ def test_a_text_file_of_one_item_a_line(tmp_path):
     table = datasets.load(str(labelled))  # most lines hold a word, yet it is a table
     assert table.texts is None and table.X.shape == (3, 2)
     assert list(table.target_names) == ["cat", "dog"]
+    numbered = tmp_path / "numbered.txt"
+    numbered.write_text("1 apple\n2 banana\n3 cherry\n", encoding="utf-8")
+    assert datasets.load(str(numbered)).texts == ("1 apple", "2 banana", "3 cherry")
     towns = tmp_path / "towns.txt"
     towns.write_text("New York\nLos Angeles\nSan Diego\n", encoding="utf-8")
     assert datasets.load(str(towns)).texts == ("New York", "Los Angeles", "San Diego")

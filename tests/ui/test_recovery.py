@@ -182,3 +182,27 @@ def test_a_data_file_that_cannot_be_read_is_reported_not_raised(qtbot, tmp_path,
     message = w.statusBar().currentMessage()
     assert "cannot read the data file" in message and "d.csv" in message
     w.close()
+
+
+def test_closing_during_a_write_stops_it_and_leaves_no_file(qtbot, tmp_path, monkeypatch):
+    from ui import recovery as module
+
+    taken, total = [], []
+    real = sessions.json_parts
+
+    def counted(session):
+        parts = list(real(session))
+        total.append(len(parts))
+        for part in parts:
+            taken.append(part)
+            yield part
+
+    monkeypatch.setattr(module, "PAUSE_S", 0.05)
+    monkeypatch.setattr(sessions, "json_parts", counted)
+    w = _window(qtbot, tmp_path)
+    _draw(w, np.random.default_rng(0).normal(size=(2000, 2)), 0)
+    assert w.recovery.save_now(wait=False)
+    qtbot.waitUntil(lambda: len(taken) >= 2, timeout=5000)  # between parts now
+    w.close()
+    assert len(taken) < total[0]  # it stopped, not finishing the text
+    assert not w.recovery.path.exists() and list(tmp_path.iterdir()) == []
