@@ -88,6 +88,11 @@ class Dataset:
         return self.X.shape[1]
 
     @property
+    def all_same(self) -> bool:
+        """Every row equal to the first: nothing to lay out or separate."""
+        return self.n > 0 and bool((self.X[0] == self.X).all())
+
+    @property
     def has_labels(self) -> bool:
         return self.y is not None
 

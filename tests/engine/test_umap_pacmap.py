@@ -10,6 +10,7 @@ import pytest
 
 from engine import datasets, registry
 from engine.cancellable import wait_for_helpers
+from engine.data import Dataset
 from engine.protocol import RunContext, run_to_end
 from engine.reduction import numba_setup
 from engine.reduction.pacmap_layout import pacmap_settings
@@ -83,3 +84,10 @@ def test_the_cache_folder_is_left_alone_once_numba_is_imported(tmp_path):
     import numba  # noqa: F401
 
     assert not numba_setup.use_cache_folder(tmp_path / "numba")
+
+
+@pytest.mark.parametrize("algorithm_id", ["tsne", "pacmap", "ica"])
+def test_points_all_the_same_are_refused_before_the_library_fails(algorithm_id):
+    same = Dataset(X=np.ones((40, 3)), name="same")
+    with pytest.raises(ValueError, match="all 40 points are the same"):
+        registry.get(algorithm_id).resolve(same)
