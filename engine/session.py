@@ -145,10 +145,12 @@ class InlineData:
     dataset: Dataset
     kind = "inline"
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lists: bool = True) -> dict:
+        """`lists` False leaves X and y numpy arrays, for json_parts to turn into text a
+        few rows at a time."""
         ds = self.dataset
-        return {"kind": self.kind, "name": ds.name, "source": ds.source,
-                "X": ds.X.tolist(), "y": None if ds.y is None else ds.y.tolist(),
+        X, y = (ds.X.tolist(), None if ds.y is None else ds.y.tolist()) if lists else (ds.X, ds.y)
+        return {"kind": self.kind, "name": ds.name, "source": ds.source, "X": X, "y": y,
                 "feature_names": list(ds.feature_names),
                 "target_names": None if ds.target_names is None else list(ds.target_names),
                 "image_shape": None if ds.image_shape is None else list(ds.image_shape),
@@ -229,11 +231,14 @@ class Session:
     ran: bool = False  # the method had run: reopening runs it again to the end
     model: ModelRef | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lists: bool = True) -> dict:
+        """`lists` False: an inline data set's arrays stay numpy arrays (see json_parts)."""
         from engine import __version__
 
+        data = self.data.to_dict(lists) if isinstance(self.data, InlineData) else \
+            self.data.to_dict()
         return {"format": FORMAT, "version": VERSION, "app_version": __version__,
-                "dataset": self.data.to_dict(),
+                "dataset": data,
                 "method": {"id": self.method, "params": dict(self.params)},
                 "view": self.view.to_dict(), "ran": self.ran,
                 "model": None if self.model is None else self.model.to_dict()}
@@ -244,19 +249,20 @@ def to_json(session: Session) -> str:
 
 
 LONG_LIST = 16  # an inline data set's lists longer than this are written compactly
-ROWS_PER_PART = 200  # rows of an array per part of json_parts
+ROWS_PER_PART = 50  # rows of an array per part of json_parts
 ITEMS_PER_LINE = 1000  # items of a flat list (the labels) per line
 
 
 def json_parts(session: Session) -> Iterator[str]:
     """The session as indented JSON, in parts: an inline data set's arrays are written a row
     to a line by json's C encoder (the indenting encoder is pure Python: seconds on 20,000
-    rows), a few hundred rows a part, so a writer thread can pause between parts and leave
-    the window the interpreter."""
-    d = session.to_dict()
-    data = d["dataset"]
+    rows), a few dozen rows a part, converted from numpy as they go, so no step holds the
+    interpreter for long and a writer thread can pause between parts for the window."""
+    d = session.to_dict(lists=False)
+    data = {key: value.tolist() if isinstance(value, np.ndarray) and len(value) <= LONG_LIST
+            else value for key, value in d["dataset"].items()}
     long = {key: value for key, value in data.items()
-            if isinstance(value, list) and len(value) > LONG_LIST}
+            if isinstance(value, list | np.ndarray) and len(value) > LONG_LIST}
     tag = "\\u0000"  # JSON's escape of a NUL character
     while tag in json.dumps(d | {"dataset": data | dict.fromkeys(long)}):
         tag += "\\u0000"  # a name holds the mark: lengthen it until none does
@@ -266,14 +272,17 @@ def json_parts(session: Session) -> Iterator[str]:
     for key, value in long.items():
         before, text = text.split(marks[key], 1)
         yield before + "[\n  "
-        if isinstance(value[0], list):
+        if np.ndim(value[0]) or isinstance(value[0], list):
             for start in range(0, len(value), ROWS_PER_PART):
-                rows = (json.dumps(row, allow_nan=False)
-                        for row in value[start:start + ROWS_PER_PART])
-                yield (",\n  " if start else "") + ",\n  ".join(rows)
+                rows = value[start:start + ROWS_PER_PART]
+                rows = rows.tolist() if isinstance(rows, np.ndarray) else rows
+                yield (",\n  " if start else "") + ",\n  ".join(
+                    json.dumps(row, allow_nan=False) for row in rows)
         else:
-            yield ",\n  ".join(json.dumps(value[i:i + ITEMS_PER_LINE], allow_nan=False)[1:-1]
-                                for i in range(0, len(value), ITEMS_PER_LINE))
+            for start in range(0, len(value), ITEMS_PER_LINE):
+                items = value[start:start + ITEMS_PER_LINE]
+                items = items.tolist() if isinstance(items, np.ndarray) else items
+                yield (",\n  " if start else "") + json.dumps(items, allow_nan=False)[1:-1]
         yield "\n ]"
     yield text + "\n"
 
