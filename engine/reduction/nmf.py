@@ -20,6 +20,7 @@ from engine.cancellable import call_cancellable
 from engine.data import Dataset
 from engine.params import Choice, Int, seed_param
 from engine.protocol import Algorithm, Factorisation, RunContext
+from engine.reduction import quality
 from engine.registry import register
 
 # scikit-learn's guard against a zero denominator in the multiplicative updates.
@@ -194,8 +195,13 @@ class NMF(Algorithm):
         ours = math.sqrt(trace[-1])
         message = (f"{self._message(trace, n_iter, params['solver'])}; ‖X − WH‖ = {ours:.6g}, "
                    f"scikit-learn's NMF (same init and solver): {reference:.6g}")
+        measured = None
+        if dataset.n >= quality.MIN_POINTS:
+            ctx.progress(0.99, "quality measures…")
+            measured = quality.measure(dataset.X, quality.plane(W))
+            message += f"; the map of the first two codes: {measured.summary()}"
         yield self._snapshot(params, dataset, W, H, trace, snapshot + 1, message,
-                             reference=reference)
+                             reference=reference, measured=measured)
 
     @staticmethod
     def _message(trace: list[float], it: int, solver: str) -> str:
@@ -204,7 +210,7 @@ class NMF(Algorithm):
                 f"(down {drop:.3g} this iteration)")
 
     def _snapshot(self, params, dataset: Dataset, W, H, trace, step: int, message: str,
-                  reference: float = float("nan")) -> Factorisation:
+                  reference: float = float("nan"), measured=None) -> Factorisation:
         values = np.array(trace)
         k = W.shape[1]
         return Factorisation(
@@ -214,4 +220,4 @@ class NMF(Algorithm):
             trace_at=np.arange(values.size, dtype=np.float64), phase=params["solver"],
             iteration=values.size - 1, n_iter=params["n_iter"],
             image_shape=dataset.image_shape, solver=params["solver"], init=params["init"],
-            reference_error=reference)
+            reference_error=reference, quality=measured)

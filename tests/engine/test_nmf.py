@@ -6,7 +6,7 @@ import pytest
 from engine import datasets
 from engine.export import snapshot_tables
 from engine.protocol import Factorisation, run_to_end
-from engine.reduction import nmf
+from engine.reduction import nmf, quality
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,8 @@ def test_the_run_ends_beside_sklearns_error(digits):
     np.testing.assert_allclose(np.sqrt(snap.objective), snap.reference_error, rtol=1e-9)
     np.testing.assert_allclose(snap.reconstruct([0, 1]), snap.coords[:2] @ snap.components)
     assert "scikit-learn" in snap.message
+    assert snap.quality == quality.measure(digits.X, snap.coords[:, :2])  # as every map
+    assert snap.message.endswith(snap.quality.summary())
     tables = snapshot_tables(snap, digits)
     assert tables["parts"][0][:3] == ["part", *digits.feature_names[:2]]
     assert len(tables["codes"][1]) == digits.n and len(tables["objective"][1]) == 16
