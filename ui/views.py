@@ -349,7 +349,7 @@ class SpectrumView(View):
         shown = "every feature" if len(features) == d else f"the {len(features)} longest of {d}"
         title = f"loadings of {shown} (scaled to fit)"
         if snap.quality is not None:
-            title += f"<br>map: {snap.quality.summary()}"
+            title += f"<br>map: {snap.quality.short()}"
         self.scatter.set_title(title)
 
     def _show_spectrum(self, snap: Spectrum) -> None:

@@ -81,5 +81,5 @@ class FactorView(View):
             self.scatter.set_axis_labels("factor 1", "factor 2" if s.shape[1] >= 2 else "")
             title = "factor scores E[z | x]"
             if snap.quality is not None:
-                title += f"<br>map: {snap.quality.summary()}"
+                title += f"<br>map: {snap.quality.short()}"
             self.scatter.set_title(title)

@@ -87,7 +87,7 @@ class FactorisationView(View):
         self.curve.set_title(self._title(snap))
         self.codes.set_points(plane(snap.coords), self.frame.dataset.y)
         self.codes.set_axis_labels(*snap.axis_names)
-        self.codes.set_title(f"the codes W<br>map: {snap.quality.summary()}"
+        self.codes.set_title(f"the codes W<br>map: {snap.quality.short()}"
                              if snap.quality is not None else "the codes W")
         if snap.image_shape is not None:
             self._show_reconstructions(snap)

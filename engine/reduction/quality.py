@@ -51,10 +51,13 @@ class Quality:
                  f"local: share of each point's {k} nearest kept (1 best)"),
                 ("stress", self.stress, "global: pairwise distances, best scale (0 best)")]
 
-    def summary(self) -> str:
+    def short(self) -> str:
+        """The four measures in a line short enough for a canvas's title."""
         return (f"T {self.trustworthiness:.2f} · C {self.continuity:.2f} · "
-                f"{self.k}-NN {self.knn_preservation:.2f} · stress {self.stress:.2f} "
-                f"({self.sample_text()})")
+                f"{self.k}-NN {self.knn_preservation:.2f} · stress {self.stress:.2f}")
+
+    def summary(self) -> str:
+        return f"{self.short()} ({self.sample_text()})"
 
     def table(self) -> tuple[list[str], list[tuple]]:
         """The CSV export's quality table."""

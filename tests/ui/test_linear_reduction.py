@@ -33,7 +33,7 @@ def test_pca_biplot_error_curve_and_whitening(qtbot, window):
     view.set_components(2)
     assert view.error.cursor_position() == 2.0
     assert f"{snap.reconstruction_error[1]:.4g}" in view.error.plot_item.titleLabel.text
-    assert f"map: {snap.quality.summary()}" in view.scatter.title()
+    assert f"map: {snap.quality.short()}" in view.scatter.title()
 
 
 def test_short_loading_arrows_are_drawn_but_not_named(qtbot, window):
@@ -88,7 +88,7 @@ def test_factor_analysis_loadings_beside_pca(qtbot, window):
     np.testing.assert_allclose(view.noise.series()["ψ (FA)"], snap.noise_variance)
     assert "x6" in view.noise.title()
     np.testing.assert_allclose(view.scatter.points.points_data()[0], snap.scores[:, :2])
-    assert f"map: {snap.quality.summary()}" in view.scatter.title()
+    assert f"map: {snap.quality.short()}" in view.scatter.title()
     _, y = view.curve.curve_data("log-likelihood")
     np.testing.assert_allclose(y, snap.trace)
     names = [name for name, _ in view.named_canvases()]

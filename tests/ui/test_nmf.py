@@ -28,7 +28,7 @@ def test_digits_parts_curve_and_reconstructions(qtbot, window):
     np.testing.assert_allclose(view.images.image(0).ravel(), window.data_panel.dataset.X[0])
     xy, _ = view.codes.points.points_data()
     np.testing.assert_allclose(xy, snap.coords[:, :2])
-    assert f"map: {snap.quality.summary()}" in view.codes.title()
+    assert f"map: {snap.quality.short()}" in view.codes.title()
     names = [name for name, _ in view.named_canvases()]
     assert names == ["Parts H", "Error per iteration", "Reconstructions", "Codes W"]
 
