@@ -44,3 +44,4 @@ def test_garbage_cycles_made_later_are_still_collected(qapp):
     collector.check()
     assert gone() is None
     del padding
+

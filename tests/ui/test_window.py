@@ -1,5 +1,7 @@
 """The window end to end: each foundation method runs and the canvases hold what it computed."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -112,3 +114,10 @@ def test_step_runs_one_snapshot_at_a_time(qtbot, window, algorithm_id):
         qtbot.waitUntil(lambda: len(window.controller.history) >= 2
                         or not window.controller.is_running(), timeout=10000)
     window.controller.cancel()
+
+
+def test_the_window_asks_python_to_switch_threads_often(window):
+    from ui.main_window import SWITCH_INTERVAL_S
+
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
+    assert SWITCH_INTERVAL_S < 0.005  # Python's default, which stalls the window
