@@ -8,7 +8,7 @@ from engine.clustering import hierarchical
 from engine.clustering.scores import compute_scores
 from tests.ui.conftest import load, run_and_wait
 from ui.views import PartitionView, TreeView
-from widgets.scatter import MIN_WEIGHT
+from widgets.scatter import MIN_WEIGHT, WEIGHT_LEVELS
 
 
 def final_snapshot(window):
@@ -64,6 +64,8 @@ def test_kmeans_plus_plus_seeding_draws_the_D2_weights(qtbot, window):
     assert set(rows.tolist()) == set(np.flatnonzero(heavy).tolist())
     w = seed.seed_weights[rows]
     assert sizes[np.argmax(w)] == sizes.max()  # the likeliest point has the largest disc
+    assert np.all(np.diff(sizes[np.argsort(w)]) >= 0)  # a heavier point's disc is no smaller
+    assert len(np.unique(sizes)) <= WEIGHT_LEVELS  # a few sizes: each is rendered once
     window.run_bar.timeline.setValue(len(window.controller.history) - 1)
     assert view.scatter.weights_drawn()[0].size == 0
 
