@@ -657,6 +657,7 @@ class Embedding(Snapshot):
     phase: str = ""
     iteration: int = 0
     n_iter: int = 0
+    iteration_name: str = "iteration"  # what an iteration is called: UMAP's are epochs
     edges: np.ndarray | None = None
     flagged: np.ndarray | None = None
     quality: Any = None  # engine.reduction.quality.Quality in the last snapshot

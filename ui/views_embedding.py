@@ -70,7 +70,7 @@ class EmbeddingView(View):
             x = snap.trace_at if snap.trace_at.size == snap.trace.size else None
             self.curve.set_curves({snap.objective_name or "objective": snap.trace}, x=x)
             self.curve.set_cursor(snap.trace.size - 1)
-            self.curve.set_labels("iteration", snap.objective_name or "objective")
+            self.curve.set_labels(snap.iteration_name, snap.objective_name or "objective")
         else:
             self.curve.clear()
         self.curve.set_marks(snap.marks)

@@ -204,7 +204,8 @@ class _Run:
                          objective=self.trace[-1] if self.trace else float("nan"),
                          trace=frozen(np.array(self.trace, dtype=np.float64)),
                          trace_at=frozen(np.array(self.trace_at, dtype=np.int64)),
-                         phase=phase, iteration=epoch, n_iter=self.n_epochs, quality=quality)
+                         phase=phase, iteration=epoch, n_iter=self.n_epochs,
+                         iteration_name="epoch", quality=quality)
 
     def last(self, seed: int) -> Embedding:
         from engine.reduction.quality import measure
