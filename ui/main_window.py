@@ -58,6 +58,7 @@ LIBRARY_NAMES = {"sklearn": "scikit-learn", "scipy.cluster": "SciPy"}  # for "Lo
 # worker computes in Python: during a 70,000-point t-SNE's neighbour search, 32 stalls of the
 # window over 35 ms at 5 ms, 2 at 1 ms, and the run as fast (tests/benchmarks/bench_tsne).
 SWITCH_INTERVAL_S = 0.001
+RUN_OFF = "Run is off: "  # the explanation strip's start while the form has a problem
 
 
 class MainWindow(QMainWindow):
@@ -324,6 +325,11 @@ class MainWindow(QMainWindow):
         self.method_panel.show_problem(problem)
         ok = not problem or can_subsample
         self.run_bar.run_button.setEnabled(ok and not self.controller.is_running())
+        if not self.explain.title():  # no step on show: the strip says why Run is off
+            if not ok:
+                self.explain.clear(f"{RUN_OFF}{problem}")
+            elif self.explain.message().startswith(RUN_OFF):
+                self.explain.clear()
         return ok
 
     # ---- running

@@ -66,6 +66,7 @@ class EmbeddingView(View):
 
     def _show_side(self, snap: Embedding) -> None:
         self._show_edges(snap)
+        self.curve.setVisible(bool(snap.trace.size))  # Isomap and LLE do not iterate
         if snap.trace.size:
             x = snap.trace_at if snap.trace_at.size == snap.trace.size else None
             self.curve.set_curves({snap.objective_name or "objective": snap.trace}, x=x)

@@ -106,6 +106,9 @@ def oja_chunks(Z: np.ndarray, w: np.ndarray, epochs: int, rate: float, chunk: in
                 yield t / n, w.copy()
 
 
+NOT_CONVERGED_DEG = 1.0  # a vector further than this from its eigenvector is said so
+
+
 @register
 class SequentialPCA(Algorithm):
     id = "pca-sequential"
@@ -188,9 +191,12 @@ class SequentialPCA(Algorithm):
                                  f"from its eigenvector")
         components = np.array(found).reshape(-1, d)
         share = sum(values) / base["total_variance"] if base["total_variance"] > 0 else 0.0
+        worst = max(angle(w, u) for w, u in zip(found, truth, strict=False))
         message = (f"{len(found)} components by {params['method']}: {100 * share:.1f} % of "
-                   f"the variance; largest angle to eigh's "
-                   f"{max(angle(w, u) for w, u in zip(found, truth, strict=False)):.2f}°")
+                   f"the variance; largest angle to eigh's {worst:.2f}°")
+        if worst > NOT_CONVERGED_DEG:
+            message += (" (not converged: raise the epochs or the learning rate)"
+                        if params["method"] == OJA else " (not converged: raise the iterations)")
         ctx.progress(1.0, message)
         yield snapshot(q - 1, found[-1], message, "done", frozen(Z @ components.T))
 

@@ -93,7 +93,13 @@ def _fit(kind: str, X: np.ndarray, y: np.ndarray, params: Mapping[str, Any]):
                                               reg_param=params["reg_param"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # collinear variables: the fit still stands
-        return model.fit(X, y)
+        try:
+            return model.fit(X, y)
+        except np.linalg.LinAlgError:  # a class's covariance cannot be inverted
+            raise ValueError(
+                "a class's covariance matrix is singular: some feature is constant within a "
+                "class, or a class has fewer points than features. Raise 'regularisation' "
+                "(0.1 is often enough)") from None
 
 
 def _padded(model, n_classes: int, plane: Plane, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -131,8 +137,11 @@ class _Discriminant(Algorithm):
         if len(present) < 2:
             raise ValueError(f"{short} needs at least two classes; {dataset.name} has one")
         if self.kind == "qda" and present.min() < 2:
-            raise ValueError(f"QDA needs at least two points in every class; a class of "
-                             f"{dataset.name} has one")
+            lone = int(np.flatnonzero(counts == 1)[0])
+            name = (dataset.target_names[lone] if dataset.target_names is not None
+                    and lone < len(dataset.target_names) else str(lone))
+            raise ValueError(f"QDA needs at least two points in every class; class {name!r} "
+                             f"of {dataset.name} has one")
         if self.kind == "lda" and dataset.n <= len(present):
             raise ValueError(f"LDA needs more points than classes ({dataset.name}: "
                              f"{dataset.n} points, {len(present)} classes)")

@@ -84,6 +84,9 @@ class LLE(NeighbourGraphMixin, Algorithm):
     libraries = ("sklearn",)
 
     def check(self, dataset, params):
+        if dataset.all_same:
+            raise ValueError(f"all {dataset.n} points are the same: LLE has nothing to "
+                             "lay out")
         k, m = params["n_neighbors"], params["n_components"]
         if k >= dataset.n:
             raise ValueError(f"{k} neighbours need more than the {dataset.n} points: choose "
@@ -133,6 +136,7 @@ class LLE(NeighbourGraphMixin, Algorithm):
         if not done:
             return
         Y, error = got
+        error = max(float(error), 0.0)  # a sum of squares; the eigensolver's rounding can dip below
         quality = self._quality(dataset, Y, ctx)
         if quality is None:
             return

@@ -84,3 +84,14 @@ def test_export_lists_components_and_steps(gapped):
     assert header[-2:] == ["variance", "eigh_eigenvalue"] and len(rows) == 2
     assert len(tables["steps"][1]) == len(last.angles)
     assert tables["scores"][0][:3] == ["point", "PC1", "PC2"]
+
+
+def test_a_run_that_has_not_converged_says_what_to_raise():
+    from engine import datasets
+    from engine.protocol import run_to_end
+
+    digits = datasets.load("digits")
+    short = run_to_end("pca-sequential", digits, {"n_components": 20, "max_iter": 50})
+    assert "not converged: raise the iterations" in short.message
+    long = run_to_end("pca-sequential", digits, {"n_components": 3, "max_iter": 1000})
+    assert "not converged" not in long.message

@@ -101,3 +101,10 @@ def test_csv_tables():
     assert rows[7][3] == int(snap.predictions[7])
     assert tables["accuracy"][1][0] == ("all", snap.accuracy)
     assert len(tables["boundaries"][1]) == len(snap.boundaries)
+
+
+def test_a_singular_class_covariance_says_to_raise_regularisation():
+    digits = datasets.load("digits")  # pixels that are always 0 within a class
+    with pytest.raises(ValueError, match="Raise 'regularisation'"):
+        run_to_end("qda", digits)
+    assert run_to_end("qda", digits, {"reg_param": 0.1}).phase == "done"

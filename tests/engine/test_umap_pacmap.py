@@ -86,7 +86,7 @@ def test_the_cache_folder_is_left_alone_once_numba_is_imported(tmp_path):
     assert not numba_setup.use_cache_folder(tmp_path / "numba")
 
 
-@pytest.mark.parametrize("algorithm_id", ["tsne", "pacmap", "ica"])
+@pytest.mark.parametrize("algorithm_id", ["tsne", "pacmap", "ica", "umap", "isomap", "lle"])
 def test_points_all_the_same_are_refused_before_the_library_fails(algorithm_id):
     same = Dataset(X=np.ones((40, 3)), name="same")
     with pytest.raises(ValueError, match="all 40 points are the same"):

@@ -31,3 +31,4 @@ def test_the_embedding_and_the_graph_with_its_short_circuits(qtbot, window, algo
         assert n_flagged > 0  # k = 25 on 250 points short-circuits the roll
         assert f"{n_flagged:,} short circuit" in view.data.title()
     assert view.measures.title() == f"Quality (all 250 points, k = {snap.quality.k})"
+    assert not view.curve.isVisible()  # no iterations: no empty objective plot

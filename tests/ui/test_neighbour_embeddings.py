@@ -24,6 +24,7 @@ def test_the_picture_is_the_last_snapshot(qtbot, window, algorithm_id):
     np.testing.assert_array_equal(labels, window.dataset.y)
     assert view.curve.marks() == [tuple(m) for m in snap.marks]
     assert view.curve.cursor_position() == float(snap.trace_at[-1])
+    assert view.curve.isVisible()
     bottom = view.curve.plot_item.getAxis("bottom").labelText
     assert bottom == ("epoch" if algorithm_id == "umap" else "iteration")
     assert view.measures.title().startswith("Quality (all 60 points")

@@ -121,3 +121,15 @@ def test_the_window_asks_python_to_switch_threads_often(window):
 
     assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
     assert SWITCH_INTERVAL_S < 0.005  # Python's default, which stalls the window
+
+
+def test_the_strip_says_why_run_is_off_and_forgets_it_once_mended(qtbot, window):
+    load(qtbot, window, datasets.load("iris"))
+    window.method_panel.select("nmf")
+    window.method_panel.set_values({"n_components": 10})  # more parts than iris's 4 features
+    assert not window.run_bar.run_button.isEnabled()
+    assert window.explain.text().startswith("Run is off: ")
+    assert window.method_panel.problem.text() in window.explain.text()
+    window.method_panel.set_values({"n_components": 2})
+    assert window.run_bar.run_button.isEnabled()
+    assert window.explain.text().startswith("Press Run")
