@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
@@ -320,12 +320,35 @@ def style_view(view: pg.GraphicsView, style: Style) -> None:
         legend.updateSize()
 
 
+TITLE_MARGIN = 8  # pixels kept clear on each side of a wrapped title, together
+MIN_TITLE_WIDTH = 60  # narrower plots (not laid out yet) keep the title on one line
+
+
 def _fit_title(item: pg.PlotItem) -> None:
-    """A title row as tall as the title's font (pyqtgraph fixes it at 30 pixels)."""
+    """A title row as tall as the title (pyqtgraph fixes it at 30 pixels), the title wrapped
+    at word breaks to the plot's width, which pyqtgraph would let run off both edges; done
+    again whenever the plot's size changes."""
     label = item.titleLabel
-    height = max(30, int(label.item.boundingRect().height()) + 4)
+    text = label.item
+    text.setTextWidth(-1)  # its natural width first
+    room = item.width() - TITLE_MARGIN
+    if room > MIN_TITLE_WIDTH and text.boundingRect().width() > room:
+        text.setTextWidth(room)
+        option = text.document().defaultTextOption()
+        option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        text.document().setDefaultTextOption(option)
+    height = max(30, int(text.boundingRect().height()) + 4)
     label.setMaximumHeight(height)
     item.layout.setRowFixedHeight(0, height)
+    label.updateMin()
+    if not getattr(item, "_title_follows_width", False):
+        item._title_follows_width = True
+        item.geometryChanged.connect(lambda: _refit_title(item))
+
+
+def _refit_title(item: pg.PlotItem) -> None:
+    if item.titleLabel.isVisible() and item.titleLabel.text:
+        _fit_title(item)
 
 
 def _factor(size: QSize, scale: float | None, width: int | None, height: int | None) -> float:

@@ -203,3 +203,21 @@ def test_copy_puts_the_picture_on_the_clipboard(qtbot):
     image = canvas.copy_to_clipboard(scale=2)
     copied = QGuiApplication.clipboard().image()
     assert (copied.width(), copied.height()) == (image.width(), image.height()) == (600, 400)
+
+
+def test_a_long_title_wraps_to_the_plot_and_unwraps_when_it_widens(qtbot):
+    c = _scatter()
+    qtbot.addWidget(c)
+    c.resize(420, 400)
+    c.show()
+    qtbot.waitExposed(c)
+    c.set_title("LDA, discriminant axis and the widest direction orthogonal to it: exact "
+                "boundaries; shared covariance, 1σ and 2σ")
+    qtbot.wait(10)
+    item = c.plot_item
+    text = item.titleLabel.item
+    assert 0 < text.boundingRect().width() <= item.width()  # none of it past the edges
+    wrapped = text.boundingRect().height()
+    c.resize(1600, 400)
+    qtbot.waitUntil(lambda: text.textWidth() < 0)  # wide enough: one line again
+    assert text.boundingRect().height() < wrapped
