@@ -87,10 +87,12 @@ class Dataset:
     def d(self) -> int:
         return self.X.shape[1]
 
-    @property
-    def all_same(self) -> bool:
-        """Every row equal to the first: nothing to lay out or separate."""
-        return self.n > 0 and bool((self.X[0] == self.X).all())
+    def require_spread(self, method: str, what: str = "lay out") -> None:
+        """Raise ValueError when every row equals the first: the method has nothing to do,
+        and its library would fail with a message that says nothing to a user."""
+        if self.n > 0 and bool((self.X[0] == self.X).all()):
+            raise ValueError(f"all {self.n} points are the same: {method} has nothing to "
+                             f"{what}")
 
     @property
     def has_labels(self) -> bool:

@@ -97,9 +97,7 @@ class ICA(Algorithm):
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         if dataset.n < 3:
             raise ValueError(f"ICA needs at least three rows; {dataset.name} has {dataset.n}")
-        if dataset.all_same:
-            raise ValueError(f"all {dataset.n} points are the same: ICA has nothing to "
-                             "separate")
+        dataset.require_spread("ICA", "separate")
 
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[Separation]:

@@ -125,9 +125,7 @@ class Isomap(NeighbourGraphMixin, Algorithm):
     libraries = ("sklearn",)
 
     def check(self, dataset, params):
-        if dataset.all_same:
-            raise ValueError(f"all {dataset.n} points are the same: Isomap has nothing to "
-                             "lay out")
+        dataset.require_spread("Isomap")
         if params["n_neighbors"] >= dataset.n:
             raise ValueError(f"{params['n_neighbors']} neighbours need more than the "
                              f"{dataset.n} points: choose k below {dataset.n}")

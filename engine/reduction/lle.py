@@ -84,9 +84,7 @@ class LLE(NeighbourGraphMixin, Algorithm):
     libraries = ("sklearn",)
 
     def check(self, dataset, params):
-        if dataset.all_same:
-            raise ValueError(f"all {dataset.n} points are the same: LLE has nothing to "
-                             "lay out")
+        dataset.require_spread("LLE")
         k, m = params["n_neighbors"], params["n_components"]
         if k >= dataset.n:
             raise ValueError(f"{k} neighbours need more than the {dataset.n} points: choose "

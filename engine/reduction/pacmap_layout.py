@@ -97,9 +97,7 @@ class PaCMAP(Algorithm):
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         if dataset.n < 4:
             raise ValueError(f"PaCMAP needs at least 4 points, not {dataset.n}")
-        if dataset.all_same:
-            raise ValueError(f"all {dataset.n} points are the same: PaCMAP has nothing to "
-                             "lay out")
+        dataset.require_spread("PaCMAP")
 
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[Embedding]:

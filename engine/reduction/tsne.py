@@ -95,9 +95,7 @@ class TSNE(Algorithm):
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         if dataset.n < 5:
             raise ValueError(f"t-SNE needs at least 5 points, not {dataset.n}")
-        if dataset.all_same:
-            raise ValueError(f"all {dataset.n} points are the same: t-SNE has nothing to "
-                             "lay out")
+        dataset.require_spread("t-SNE")
 
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[Embedding]:

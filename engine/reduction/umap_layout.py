@@ -121,9 +121,7 @@ class UMAP(Algorithm):
     libraries = ("umap", "numba", "sklearn")
 
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
-        if dataset.all_same:
-            raise ValueError(f"all {dataset.n} points are the same: UMAP has nothing to "
-                             "lay out")
+        dataset.require_spread("UMAP")
         if dataset.n < 4:
             raise ValueError(f"UMAP needs at least 4 points, not {dataset.n}")
         if params["min_dist"] > params["spread"]:
