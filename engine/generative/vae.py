@@ -7,13 +7,12 @@ features (starting at 0.1, floored at 1e-3): a fixed unit variance would equal t
 spread of standardised data, and on 2-D sets the code collapses to the prior. The ELBO is then
 in standardised units. Either way `LatentModel.decode` gives data units.
 
-torch is imported only inside `run`, through `engine.generative.torch_setup`.
+torch is imported only inside `run`, through `engine.generative.training.load_torch`.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
+from engine.generative.training import load_torch, mlp, numpy_mlp, seeded
 from engine.params import Float, Int, seed_param
-from engine.protocol import MLP, Algorithm, LatentModel, RunContext
+from engine.protocol import Algorithm, LatentModel, RunContext
 from engine.registry import register
 
 MIN_LOG_VARIANCE = math.log(1e-3)
@@ -62,26 +62,8 @@ def prepare(dataset: Dataset) -> Prepared:
 
 def build_networks(torch, d: int, latent_dim: int, hidden: int):
     """Two-hidden-layer ReLU MLPs: encoder d → (mean, log-variance), decoder latent → d."""
-    nn = torch.nn
-    encoder = nn.Sequential(
-        nn.Linear(d, hidden), nn.ReLU(),
-        nn.Linear(hidden, hidden), nn.ReLU(),
-        nn.Linear(hidden, 2 * latent_dim),
-    )
-    decoder = nn.Sequential(
-        nn.Linear(latent_dim, hidden), nn.ReLU(),
-        nn.Linear(hidden, hidden), nn.ReLU(),
-        nn.Linear(hidden, d),
-    )
-    return encoder, decoder
-
-
-def decoder_to_mlp(decoder, output: str) -> MLP:
-    """A numpy float64 copy of the decoder's linear layers, independent of torch from now on."""
-    layers = [m for m in decoder if hasattr(m, "weight")]
-    weights = tuple(np.array(m.weight.detach().cpu().numpy(), dtype=np.float64) for m in layers)
-    biases = tuple(np.array(m.bias.detach().cpu().numpy(), dtype=np.float64) for m in layers)
-    return MLP(weights=weights, biases=biases, hidden="relu", output=output)
+    return (mlp(torch, (d, hidden, hidden, 2 * latent_dim)),
+            mlp(torch, (latent_dim, hidden, hidden, d)))
 
 
 def negative_elbo_terms(torch, x, logits_or_mean, mu, log_var, likelihood: str, noise_log_var):
@@ -148,11 +130,7 @@ class VAE(Algorithm):
 
     def run(self, dataset: Dataset, params: Mapping[str, Any], ctx: RunContext
             ) -> Iterator[LatentModel]:
-        first = "torch" not in sys.modules
-        ctx.progress(0.0, "loading torch (first use)…" if first else "building the model…")
-        from engine.generative.torch_setup import import_torch
-
-        torch = import_torch()
+        torch = load_torch(ctx)
         device = ctx.torch_device()
         data = prepare(dataset)
         trainer = _Trainer(torch, device, data, params)
@@ -176,7 +154,7 @@ class VAE(Algorithm):
                 step=epoch - 1,
                 message=message,
                 codes=codes,
-                decoder=decoder_to_mlp(trainer.decoder, data.output),
+                decoder=numpy_mlp(trainer.decoder, data.output),
                 epoch=epoch,
                 n_epochs=n_epochs,
                 elbo=np.array(elbo),
@@ -200,8 +178,7 @@ class _Trainer:
         d = data.X.shape[1]
         seed = params["seed"]
         # Initialise on the CPU from the seed without touching torch's global stream.
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(torch, seed):
             encoder, decoder = build_networks(torch, d, self.latent_dim, params["hidden"])
         self.encoder = encoder.to(device)
         self.decoder = decoder.to(device)

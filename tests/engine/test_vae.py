@@ -11,7 +11,8 @@ import pytest
 from sklearn.datasets import load_digits, make_moons
 
 from engine.data import Dataset
-from engine.generative.vae import VAE, _Trainer, decoder_to_mlp, prepare
+from engine.generative.training import numpy_mlp
+from engine.generative.vae import VAE, _Trainer, prepare
 from engine.protocol import LatentModel, RunContext
 
 FAST = {"hidden": 32, "epochs": 3, "batch_size": 128}
@@ -90,7 +91,7 @@ def test_numpy_decoder_equals_torch_decoder(name, request):
     params = VAE().resolve(dataset, {**FAST, "latent_dim": 3})
     trainer = _Trainer(torch, torch.device("cpu"), data, params)
     trainer.epoch(RunContext())
-    mlp = decoder_to_mlp(trainer.decoder, data.output)
+    mlp = numpy_mlp(trainer.decoder, data.output)
     z = np.random.default_rng(1).normal(size=(50, 3)) * 2.0
     with torch.no_grad():
         out = trainer.decoder(torch.as_tensor(z, dtype=torch.float32))

@@ -1,0 +1,85 @@
+"""What every torch model here does the same way: load torch, build from a seed, step through
+shuffled mini-batches, and hand numpy copies to the window.
+
+Snapshots never hold torch objects: the window draws them on its own thread, which must not
+wait for torch, so networks the window evaluates (a decoder under a slider) are copied to
+numpy (`MLP`). Nothing here imports torch at module level.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import numpy as np
+
+from engine.data import Dataset
+from engine.protocol import MLP, RunContext
+
+
+def load_torch(ctx: RunContext, what: str = "building the model…"):
+    """torch, after saying so when this is its first import in the process (about 2 s)."""
+    first = "torch" not in sys.modules
+    ctx.progress(0.0, "loading torch (first use)…" if first else what)
+    from engine.generative.torch_setup import import_torch
+
+    return import_torch()
+
+
+@contextlib.contextmanager
+def seeded(torch, seed: int):
+    """Build networks from `seed` on the CPU without touching torch's global random stream."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(seed))
+        yield
+
+
+def mlp(torch, sizes: tuple[int, ...] | list[int], activation: str = "relu"):
+    """Linear layers of the given widths with `activation` between them, none after the last."""
+    nn = torch.nn
+    act = {"relu": nn.ReLU, "tanh": nn.Tanh, "leaky_relu": lambda: nn.LeakyReLU(0.2)}[activation]
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(act())
+    return nn.Sequential(*layers)
+
+
+def numpy_mlp(net, output: str = "identity", hidden: str = "relu") -> MLP:
+    """A float64 numpy copy of an `mlp(…)` (ReLU or tanh between layers), as it is now."""
+    layers = [m for m in net if hasattr(m, "weight")]
+    weights = tuple(np.array(m.weight.detach().cpu().numpy(), dtype=np.float64) for m in layers)
+    biases = tuple(np.array(m.bias.detach().cpu().numpy(), dtype=np.float64) for m in layers)
+    return MLP(weights=weights, biases=biases, hidden=hidden, output=output)
+
+
+def minibatches(torch, n: int, batch_size: int, generator, ctx: RunContext) -> Iterator:
+    """Index tensors of one shuffled pass over n rows; stops early (raises nothing) on cancel.
+
+    The caller tells a finished pass from a cancelled one with `ctx.cancelled()`.
+    """
+    order = torch.randperm(n, generator=generator)
+    for start in range(0, n, batch_size):
+        if ctx.cancelled():
+            return
+        yield order[start:start + batch_size]
+
+
+def as_numpy(tensor) -> np.ndarray:
+    """A float64 numpy copy of a tensor, from whatever device it is on."""
+    return np.array(tensor.detach().cpu().numpy(), dtype=np.float64)
+
+
+def unit_images(dataset: Dataset, method: str) -> np.ndarray:
+    """Image rows scaled into [0, 1] (digits: 0..16 → 0..1), or a ValueError that says why not."""
+    if dataset.image_shape is None:
+        raise ValueError(f"{method} learns images: choose digits, or a data set of images "
+                         f"(this one, {dataset.name}, has none)")
+    X = dataset.X
+    low, top = float(X.min()), float(X.max())
+    if low < 0.0 or top <= 0.0:
+        raise ValueError(f"{method} needs pixel values of 0 or more, with some above 0 "
+                         f"(this data set's range is {low:g} to {top:g})")
+    return X / top
