@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from widgets.canvas import Canvas
+from widgets.legend import CornerLegend
 from widgets.palette import palette_hex
 from widgets.plot import IntegerAxis, plot_widget
 from widgets.style import Style
@@ -31,7 +32,8 @@ class CurveCanvas(Canvas):
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
-        self.legend = self.plot_item.addLegend(offset=(-10, 10))
+        self._corner_legend = CornerLegend(self.plot_item, self._all_points)
+        self.legend = self._corner_legend.legend
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setZValue(100)
         self.cursor.setVisible(False)
@@ -42,6 +44,7 @@ class CurveCanvas(Canvas):
         self._x: np.ndarray | None = None
         self._line_width = LINE_WIDTH
         self._marks: list[pg.InfiniteLine] = []
+        self._y_label = ""
         self.apply_style(self.canvas_style())
 
     def _restyle(self, style: Style) -> None:
@@ -65,6 +68,22 @@ class CurveCanvas(Canvas):
                 item = self.plot_item.plot(pen=self._pen(name), name=name, connect="finite")
                 self._items[name] = item
             item.setData(xs, y, connect="finite")
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        """No legend for one series that the y axis already names; else in the emptiest corner."""
+        alone = list(self._items) == [self._y_label]
+        self.legend.setVisible(not alone)
+        if not alone:
+            self._corner_legend.update()
+
+    def _all_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every series' points as drawn, for placing the legend."""
+        data = [item.getData() for item in self._items.values()]
+        data = [(x, y) for x, y in data if x is not None and y is not None]
+        if not data:
+            return np.empty(0), np.empty(0)
+        return np.concatenate([x for x, _ in data]), np.concatenate([y for _, y in data])
 
     def _pen(self, name: str) -> QtGui.QPen:
         if name not in self._slots:
@@ -136,6 +155,8 @@ class CurveCanvas(Canvas):
     def set_labels(self, x: str, y: str) -> None:
         self.plot_item.setLabel("bottom", x)
         self.plot_item.setLabel("left", y)
+        self._y_label = y
+        self._show_legend()
 
     def set_log_y(self, log: bool) -> None:
         """Logarithmic y axis, for losses that fall over orders of magnitude."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from widgets.canvas import Canvas
+from widgets.legend import MARGIN_PX, CornerLegend, bar_points
 from widgets.plot import plot_widget
 from widgets.style import Style
 
@@ -27,7 +28,9 @@ class GroupedBarCanvas(Canvas):
         self._plot.hideButtons()
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.getPlotItem().showGrid(x=False, y=True, alpha=0.15)
-        self._legend = self._plot.getPlotItem().addLegend(offset=(-10, 10))
+        self._corner_legend = CornerLegend(self._plot.getPlotItem(), self._bar_points)
+        self._legend = self._corner_legend.legend
+        self._plot.getPlotItem().getViewBox().sigResized.connect(self._fit_y)
         self._zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
         self._plot.addItem(self._zero, ignoreBounds=True)
         self._items: list[pg.BarGraphItem] = []
@@ -63,10 +66,31 @@ class GroupedBarCanvas(Canvas):
         self._plot.getAxis("bottom").setTicks([list(enumerate(self._categories))])
         if m:
             self._plot.setXRange(-0.6, m - 0.4, padding=0.0)
-            values = np.concatenate([v for v in self._series.values()] or [np.zeros(1)])
-            lo, hi = min(0.0, float(np.nanmin(values))), max(0.0, float(np.nanmax(values)))
-            pad = 0.08 * ((hi - lo) or 1.0)
-            self._plot.setYRange(lo - (pad if lo < 0 else 0.0), hi + pad, padding=0.0)
+        self._fit_y()
+
+    def _fit_y(self, *_) -> None:
+        """The bars' range, with room above the tallest for the legend: with bars in every
+        corner there was nowhere to put it that hid nothing."""
+        if not self._categories:
+            return
+        values = np.concatenate([v for v in self._series.values()] or [np.zeros(1)])
+        lo, hi = min(0.0, float(np.nanmin(values))), max(0.0, float(np.nanmax(values)))
+        pad = 0.08 * ((hi - lo) or 1.0)
+        low, high = lo - (pad if lo < 0 else 0.0), hi + pad
+        view_px = self._plot.getPlotItem().getViewBox().height()
+        if view_px > 0 and self._legend.isVisible():
+            room = min((self._legend.boundingRect().height() + 2 * MARGIN_PX) / view_px, 0.5)
+            high += (high - low) * room / (1.0 - room)
+        self._plot.setYRange(low, high, padding=0.0)
+        self._corner_legend.update()
+
+    def _bar_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Points filling every bar drawn, for placing the legend."""
+        parts = [bar_points(item.opts["x"], item.opts["height"], item.opts["width"])
+                 for item in self._items]
+        if not parts:
+            return np.empty(0), np.empty(0)
+        return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
 
     def _draw(self) -> None:
         for item in self._items:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
+from widgets.legend import CornerLegend, bar_points
 from widgets.palette import CLUSTER_HEX
 from widgets.plot import IntegerAxis, plot_widget
 from widgets.style import Style
@@ -46,7 +47,7 @@ class ScreeCanvas(Canvas):
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.setLabel("left", "explained variance (%)")
         self._plot.setLabel("bottom", "component")
-        self._plot.addLegend(offset=(-10, 10))
+        self._corner_legend = CornerLegend(self._plot.getPlotItem(), self._drawn_points)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=KEPT_HEX,
                                      name="per component")
         self._plot.addItem(self._bars)
@@ -97,6 +98,13 @@ class ScreeCanvas(Canvas):
         top = max(100.0, float(self._cumulative.max()) if m else 100.0)
         self._plot.setYRange(0.0, top * 1.05, padding=0.0)
         self._place_marker()
+        self._corner_legend.update()
+
+    def _drawn_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The bars and the cumulative curve, for placing the legend."""
+        x = np.arange(1, self._percent.size + 1, dtype=np.float64)
+        bx, by = bar_points(x, self._percent, 0.8)
+        return np.concatenate([bx, x]), np.concatenate([by, self._cumulative])
 
     def set_selected(self, q: int) -> None:
         """Keep q components, without emitting `components_chosen`."""

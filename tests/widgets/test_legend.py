@@ -1,0 +1,63 @@
+"""Legends move to the corner where they hide the least data, and a lone series the y axis
+already names has none."""
+
+import numpy as np
+import pytest
+
+from widgets.curves import CurveCanvas
+from widgets.grouped_bars import GroupedBarCanvas
+from widgets.legend import CORNERS, bar_points, covered, emptiest_corner
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def test_the_emptiest_corner_wins_and_ties_keep_top_right():
+    u = np.array([0.95, 0.9, 0.05])
+    v = np.array([0.05, 0.1, 0.95])  # two points top right, one bottom left
+    assert covered(u, v, (1.0, 0.0), 0.2, 0.2) == 2
+    assert emptiest_corner(u, v, 0.2, 0.2) == (0.0, 0.0)  # top left
+    assert emptiest_corner(np.empty(0), np.empty(0), 0.2, 0.2) == CORNERS[0]
+
+
+def test_bar_points_fill_each_bar_from_zero():
+    x, y = bar_points(np.array([0.0, 1.0]), np.array([2.0, -1.0]), 0.5, rows=3)
+    assert set(np.round(x, 6)) == {-0.25, 0.0, 0.25, 0.75, 1.0, 1.25}
+    assert y.min() == -1.0 and y.max() == 2.0 and np.count_nonzero(y == 0.0) == 6
+
+
+@pytest.fixture
+def curves(qtbot):
+    canvas = CurveCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    canvas.show()
+    return canvas
+
+
+def test_a_rising_curve_moves_the_legend_off_its_end(qtbot, curves):
+    x = np.arange(50.0)
+    curves.set_curves({"a": x, "b": 0.9 * x})
+    qtbot.waitUntil(lambda: curves._corner_legend.corner == (0.0, 0.0), timeout=3000)  # top left
+    assert curves.legend.isVisible()
+
+
+def test_a_lone_series_named_by_the_axis_has_no_legend(curves):
+    curves.set_labels("iteration", "KL divergence")
+    curves.set_curves({"KL divergence": np.arange(5.0)})
+    assert not curves.legend.isVisible()
+    curves.set_curves({"KL divergence": np.arange(5.0), "other": np.ones(5)})
+    assert curves.legend.isVisible()
+
+
+def test_bars_in_every_corner_leave_room_for_the_legend_above_them(qtbot):
+    canvas = GroupedBarCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    canvas.show()
+    canvas.set_groups(list("abcdef"), {"one": [1.0, 0.1, 0.1, 0.1, 0.1, 1.0],
+                                       "two": [0.9, 0.1, 0.1, 0.1, 0.1, 0.9]})
+    qtbot.wait(50)
+    legend = canvas._corner_legend.legend
+    box = legend.mapRectToItem(canvas._plot.getPlotItem().getViewBox(), legend.boundingRect())
+    box = canvas._plot.getPlotItem().getViewBox().mapRectToView(box)
+    assert box.top() > 1.0  # wholly above the tallest bar, in data units

@@ -1,0 +1,81 @@
+"""A legend that moves to the corner of its plot where it hides the least of the data.
+
+pyqtgraph anchors a legend where it is told; in a fixed top-right corner it hid the end of a
+rising curve, the tallest bar of a loadings plot, and a scree plot's cumulative line at 100 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+
+MARGIN_PX = 10
+# Top right first: with ties (no data anywhere) the legend stays where readers look for it.
+CORNERS = ((1.0, 0.0), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0))
+
+Points = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+
+def covered(u: np.ndarray, v: np.ndarray, corner: tuple[float, float],
+            width: float, height: float) -> int:
+    """How many points (as fractions of the view: u from the left, v from the top) fall in a
+    box of this size at this corner."""
+    cx, cy = corner
+    in_u = (u >= 1.0 - width) if cx else (u <= width)
+    in_v = (v >= 1.0 - height) if cy else (v <= height)
+    return int(np.count_nonzero(in_u & in_v))
+
+
+def emptiest_corner(u: np.ndarray, v: np.ndarray, width: float, height: float
+                    ) -> tuple[float, float]:
+    """The first corner of CORNERS whose box covers the fewest points."""
+    counts = [covered(u, v, c, width, height) for c in CORNERS]
+    return CORNERS[int(np.argmin(counts))]
+
+
+class CornerLegend:
+    """The plot's legend, re-anchored whenever the view or the data changes."""
+
+    def __init__(self, plot_item: pg.PlotItem, points: Points) -> None:
+        self.legend = plot_item.addLegend(offset=(-MARGIN_PX, MARGIN_PX))
+        self._view = plot_item.getViewBox()
+        self._points = points
+        self.corner = CORNERS[0]
+        self._view.sigRangeChanged.connect(self.update)
+        self._view.sigResized.connect(self.update)
+
+    def update(self, *_) -> None:
+        """Move the legend to the emptiest corner for the data and view as they are now."""
+        rect = self._view.viewRect()
+        size = self.legend.boundingRect()
+        w_px, h_px = self._view.width(), self._view.height()
+        if rect.width() <= 0 or rect.height() <= 0 or w_px <= 0 or h_px <= 0:
+            return
+        x, y = self._points()
+        x = np.asarray(x, dtype=np.float64).ravel()
+        y = np.asarray(y, dtype=np.float64).ravel()
+        keep = np.isfinite(x) & np.isfinite(y)
+        u = (x[keep] - rect.left()) / rect.width()
+        v = (rect.bottom() - y[keep]) / rect.height()  # viewRect's bottom is the top in data y
+        width = (size.width() + MARGIN_PX) / w_px
+        height = (size.height() + MARGIN_PX) / h_px
+        corner = emptiest_corner(u, v, width, height)
+        if corner != self.corner:
+            self.corner = corner
+            offset = (-MARGIN_PX if corner[0] else MARGIN_PX,
+                      -MARGIN_PX if corner[1] else MARGIN_PX)
+            self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+
+def bar_points(x: np.ndarray, heights: np.ndarray, width: float, rows: int = 8
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Points that fill bars (centred at x, from 0 to their height), for `CornerLegend`."""
+    x = np.asarray(x, dtype=np.float64).ravel()
+    h = np.asarray(heights, dtype=np.float64).ravel()[: x.size]
+    x = x[: h.size]
+    t = np.linspace(0.0, 1.0, rows)
+    xs = np.concatenate([x - width / 2, x, x + width / 2])
+    hs = np.tile(h, 3)
+    return np.repeat(xs, rows), (hs[:, None] * t[None, :]).ravel()
