@@ -69,6 +69,7 @@ class DatasetPanel(QWidget):
 
         self.source = QComboBox()
         self.source.setObjectName("dataset-source")
+        _shrinkable(self.source)
         for name in datasets.BUILTIN:
             self.source.addItem(BUILTIN_TITLES.get(name, name), name)
         self.source.insertSeparator(self.source.count())
@@ -122,6 +123,7 @@ class DatasetPanel(QWidget):
         """'2-D view': principal components, or two features named in X and Y."""
         self.view_kind = QComboBox()
         self.view_kind.setObjectName("view-kind")
+        _shrinkable(self.view_kind)
         for text, kind in VIEW_KINDS:
             self.view_kind.addItem(text, kind)
         self.view_kind.setToolTip("Data with more than two features is drawn through this 2-D view")
@@ -376,3 +378,10 @@ class DatasetPanel(QWidget):
             self.preview.setHorizontalHeaderItem(0, QTableWidgetItem("text"))
             for i in range(rows):
                 self.preview.setItem(i, 0, QTableWidgetItem(dataset.texts[i]))
+
+
+def _shrinkable(combo: QComboBox, chars: int = 12) -> None:
+    """Let a combo box narrow below its longest entry: "Generate: Unequal noise (factors)"
+    made the left panel scroll sideways and pushed "Open file…" out of sight."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -117,6 +118,9 @@ class MainWindow(QMainWindow):
     # ---- layout
     def _build_layout(self) -> None:
         data_box = QGroupBox("Data")
+        # Its word-wrapped summary made the box ask for its full preferred width as a minimum,
+        # and the left panel scrolled sideways; the scroll area's minimum width bounds it.
+        self.data_panel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         QVBoxLayout(data_box).addWidget(self.data_panel)
         self.draw_panel = DrawPanel(self)
         draw_box = QGroupBox("Draw")
