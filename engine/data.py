@@ -19,6 +19,8 @@ class Dataset:
     `distances` is set when the data set is a table of distances (a CSV of distances between
     cities, engine/datasets/distance_table.py): the n × n matrix itself, which MDS scales; X
     is then its classical MDS map, so every other method has coordinates to work on.
+    `point_names` names each row (the cities of a distance table), for small scatters to
+    write beside the points; `names()` falls back on the texts.
     """
 
     name: str
@@ -32,6 +34,7 @@ class Dataset:
     options: dict = field(default_factory=dict)
     texts: tuple[str, ...] | None = None
     distances: np.ndarray | None = None
+    point_names: tuple[str, ...] | None = None
 
     def __post_init__(self):
         X = np.asarray(self.X, dtype=np.float64)
@@ -68,6 +71,11 @@ class Dataset:
             object.__setattr__(self, "texts", texts)
         if self.distances is not None:
             object.__setattr__(self, "distances", _distance_matrix(self.distances, X.shape[0]))
+        if self.point_names is not None:
+            names = tuple(str(t) for t in self.point_names)
+            if len(names) != X.shape[0]:
+                raise ValueError(f"{len(names)} point names for {X.shape[0]} rows")
+            object.__setattr__(self, "point_names", names)
 
     @property
     def n(self) -> int:
@@ -75,13 +83,20 @@ class Dataset:
 
     def rows(self, rows: np.ndarray, name: str, source: str, description: str) -> Dataset:
         """A data set of these rows (a selection, a subsample), keeping the feature names,
-        labels, label names, image shape, texts and distances; options do not carry over."""
+        labels, label names, image shape, texts, names and distances; options do not carry
+        over."""
         texts = None if self.texts is None else tuple(self.texts[i] for i in np.asarray(rows))
+        names = (None if self.point_names is None
+                 else tuple(self.point_names[i] for i in np.asarray(rows)))
         d = None if self.distances is None else self.distances[np.ix_(rows, rows)]
         return Dataset(name=name, X=self.X[rows], y=None if self.y is None else self.y[rows],
                        feature_names=self.feature_names, target_names=self.target_names,
                        image_shape=self.image_shape, source=source, description=description,
-                       texts=texts, distances=d)
+                       texts=texts, distances=d, point_names=names)
+
+    def names(self) -> tuple[str, ...] | None:
+        """What each row is called, when rows have names: point names, else the texts."""
+        return self.point_names if self.point_names is not None else self.texts
 
     @property
     def d(self) -> int:

@@ -286,6 +286,22 @@ class Algorithm:
     # them, since a first import of torch or scikit-learn takes seconds.
     libraries: ClassVar[tuple[str, ...]] = ()
 
+    # What the method reads itself when a data set stands in for something else: "distances"
+    # (a loaded table of distances), "texts" (the strings of a word list). Other methods work
+    # on X, the 2-D map made of them, and the window says so (`input_note`).
+    reads: ClassVar[tuple[str, ...]] = ()
+
+    def input_note(self, dataset: Dataset) -> str:
+        """A sentence for beside the form when this method will see only the 2-D map that
+        stands in for the data (a distance table's, a word list's), or ""."""
+        if dataset.distances is not None and "distances" not in self.reads:
+            return (f"{self.name} works on the table's 2-D classical MDS map (MDS 1, MDS 2), "
+                    "not on the distances themselves: MDS scales the distances.")
+        if dataset.texts is not None and "texts" not in self.reads:
+            return (f"{self.name} works on a 2-D map of the strings, not on the strings: the "
+                    "distance explorer compares the strings themselves (edit distance).")
+        return ""
+
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         """Raise ValueError with a plain message if this data or these values cannot work."""
 

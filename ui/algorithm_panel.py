@@ -47,6 +47,9 @@ class AlgorithmPanel(QWidget):
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #C0392B;")
+        self.note = QLabel("")  # what the method will see of this data, when not all of it
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
 
@@ -56,6 +59,7 @@ class AlgorithmPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.form)
         layout.addWidget(self.problem)
+        layout.addWidget(self.note)
         layout.addWidget(self.text, 1)
         self.tree.currentItemChanged.connect(self._on_item)
         self.form.changed.connect(self.params_changed)
@@ -92,3 +96,8 @@ class AlgorithmPanel(QWidget):
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
+
+    def show_note(self, text: str) -> None:
+        """A remark on the data for this method (not a problem: Run stays on); "" hides it."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))

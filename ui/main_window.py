@@ -327,6 +327,8 @@ class MainWindow(QMainWindow):
             except ValueError as exc:
                 problem = str(exc)
         self.method_panel.show_problem(problem)
+        self.method_panel.show_note(self.algorithm.input_note(self.dataset)
+                                    if self.algorithm and self.dataset else "")
         ok = not problem or can_subsample
         self.run_bar.run_button.setEnabled(ok and not self.controller.is_running())
         if not self.explain.title():  # no step on show: the strip says why Run is off

@@ -120,6 +120,7 @@ class View(QWidget):
 
 
 def _scatter_for(frame: DataFrame2D, scatter: ScatterCanvas, labels) -> None:
+    scatter.set_point_names(frame.dataset.names())
     scatter.set_points(frame.xy, labels)
     scatter.set_axis_labels(*frame.axis_labels)
 

@@ -49,6 +49,7 @@ class EmbeddingView(View):
     def set_frame(self, frame: DataFrame2D) -> None:
         super().set_frame(frame)
         labels = frame.dataset.y
+        self.scatter.set_point_names(frame.dataset.names())
         self.scatter.set_points(np.zeros((frame.dataset.n, 2)), labels)
         self.scatter.set_title(None)
         _scatter_for(frame, self.data, labels)

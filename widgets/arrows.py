@@ -16,7 +16,6 @@ from widgets.style import Style
 
 HEAD_PX = 10.0  # length of an arrow head's barbs, in pixels before the style's line scale
 HEAD_ANGLE = np.deg2rad(25.0)
-LABEL_GAP = 1.08  # labels sit just past the arrow's tip
 
 
 class ArrowScatterCanvas(ScatterCanvas):
@@ -39,6 +38,8 @@ class ArrowScatterCanvas(ScatterCanvas):
         view = self.plot_item.getViewBox()
         view.sigRangeChanged.connect(self._draw_arrows)
         view.sigResized.connect(self._draw_arrows)
+        view.sigRangeChanged.connect(self._anchor_labels)
+        view.sigResized.connect(self._anchor_labels)
         self.apply_style(self.canvas_style())
 
     def _restyle(self, style: Style) -> None:
@@ -88,14 +89,28 @@ class ArrowScatterCanvas(ScatterCanvas):
             text.setVisible(shown)
             if not shown:
                 continue
-            start, end = self._starts[i], self._ends[i]
-            direction = end - start
-            norm = float(np.hypot(*direction)) or 1.0
-            cos, sin = direction / norm
             text.setText(self._labels[i])
-            text.setAnchor((0.5 - 0.5 * cos, 0.5 + 0.5 * sin))
-            tip = start + LABEL_GAP * direction
-            text.setPos(float(tip[0]), float(tip[1]))
+            text.setPos(float(self._ends[i][0]), float(self._ends[i][1]))
+        self._anchor_labels()
+
+    def _anchor_labels(self, *_) -> None:
+        """Each label past its arrow's tip where it fits in the view, else back along the
+        arrow (`label_anchor`): past the tip, a label at the plot's edge ran off it."""
+        view = self.plot_item.getViewBox()
+        rect = view.viewRect()
+        px, py = view.viewPixelSize()
+        for i, text in enumerate(self._texts):
+            if not text.isVisible() or i >= len(self._ends):
+                continue
+            direction = self._ends[i] - self._starts[i]
+            outward = label_anchor(direction, self._accent[i], outward=True)
+            box = text.boundingRect()
+            w, h = box.width() * (px or 0.0), box.height() * (py or 0.0)
+            x, y = self._ends[i]
+            left, top = x - outward[0] * w, y + outward[1] * h  # data y up
+            fits = (rect.left() <= left and left + w <= rect.right()
+                    and rect.top() <= top - h and top <= rect.bottom())
+            text.setAnchor(outward if fits else label_anchor(direction, self._accent[i]))
 
     def _draw_arrows(self, *_) -> None:
         """Shafts and heads, the heads sized in pixels for the view's current scale."""
@@ -120,3 +135,17 @@ class ArrowScatterCanvas(ScatterCanvas):
                 pieces.append(np.stack([ends, ends + barb], axis=1))
             flat = np.concatenate(pieces).reshape(-1, 2)
             item.setData(flat[:, 0], flat[:, 1], connect="pairs")
+
+
+def label_anchor(direction: np.ndarray, accent: bool, outward: bool = False
+                 ) -> tuple[float, float]:
+    """Where a label hangs from its arrow's tip: past it (`outward`), or back along the arrow,
+    inside the view the arrows span; and to one side of the shaft, accent arrows' labels on
+    the other side from the rest, so that two arrows that point the same way (ICA's and PCA's
+    first direction) do not write over each other."""
+    norm = float(np.hypot(*direction)) or 1.0
+    cos, sin = np.asarray(direction, dtype=np.float64) / norm
+    side = 1.0 if accent else -1.0
+    way = 1.0 if outward else -1.0
+    dx, dy = np.clip((way * cos - side * sin, way * sin + side * cos), -1.0, 1.0)  # y up
+    return 0.5 - 0.5 * float(dx), 0.5 + 0.5 * float(dy)

@@ -71,11 +71,34 @@ class CornerLegend:
 
 def bar_points(x: np.ndarray, heights: np.ndarray, width: float, rows: int = 8
                ) -> tuple[np.ndarray, np.ndarray]:
-    """Points that fill bars (centred at x, from 0 to their height), for `CornerLegend`."""
+    """Points that fill bars (centred at x, from 0 to their height), for `CornerLegend`: up to
+    `rows` a column for the tallest, fewer for shorter bars, so a row of bars near zero does
+    not outweigh a curve."""
     x = np.asarray(x, dtype=np.float64).ravel()
     h = np.asarray(heights, dtype=np.float64).ravel()[: x.size]
     x = x[: h.size]
-    t = np.linspace(0.0, 1.0, rows)
-    xs = np.concatenate([x - width / 2, x, x + width / 2])
-    hs = np.tile(h, 3)
-    return np.repeat(xs, rows), (hs[:, None] * t[None, :]).ravel()
+    top = float(np.max(np.abs(h))) if h.size else 0.0
+    if top <= 0.0:
+        return np.empty(0), np.empty(0)
+    xs, ys = [], []
+    for centre, height in zip(x, h, strict=True):
+        count = max(1, round(float(rows * abs(height) / top)))
+        t = np.linspace(1.0 / count, 1.0, count)
+        for edge in (centre - width / 2, centre, centre + width / 2):
+            xs.append(np.full(count, edge))
+            ys.append(height * t)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def line_points(x: np.ndarray, y: np.ndarray, per_segment: int = 10
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Points along a polyline's segments, not only its vertices: a curve of a few points
+    crosses corners between them."""
+    x = np.asarray(x, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    if x.size < 2:
+        return x, y
+    t = np.linspace(0.0, 1.0, per_segment, endpoint=False)
+    xs = (x[:-1, None] + np.diff(x)[:, None] * t).ravel()
+    ys = (y[:-1, None] + np.diff(y)[:, None] * t).ravel()
+    return np.r_[xs, x[-1]], np.r_[ys, y[-1]]

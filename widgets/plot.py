@@ -13,12 +13,14 @@ def plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
 
     Each axis replays its tick labels as text at every repaint of anything under it (with a
     grid, that is the whole plot), which cost more than a 100,000-point scatter here. Cached,
-    an axis is redrawn only when its range or size changes.
+    an axis is redrawn only when its range or size changes. No axis rescales its ticks with
+    an SI prefix: "stress-1 (x0.001)" over ticks of 0 to 800 read as a stress of 800.
     """
     widget = pg.PlotWidget(parent, **kwargs)
     for name in ("left", "bottom", "right", "top"):
-        widget.getPlotItem().getAxis(name).setCacheMode(
-            QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis = widget.getPlotItem().getAxis(name)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis.enableAutoSIPrefix(False)
     _replace_title(widget.getPlotItem())
     return widget
 

@@ -120,7 +120,7 @@ class ShepardCanvas(Canvas):
         super().__init__(parent)
         self._plot = _plot(self, integer_x=False)
         self._plot.setLabel("bottom", "input distance")
-        self._plot.setLabel("left", "distance in the embedding")
+        self._plot.setLabel("left", "distance in the map")
         self._points = pg.ScatterPlotItem(pxMode=True)
         self._fit = pg.PlotCurveItem()
         self._fit.setZValue(2)

@@ -21,6 +21,7 @@ MAX_WEIGHTED = 2_000  # point weights are drawn for at most this many points, th
 MIN_WEIGHT = 0.02  # weights under this share of the largest get no disc
 WEIGHT_SIZE = 26.0  # diameter of the heaviest point's disc, before the style's scale
 WEIGHT_LEVELS = 12  # distinct disc sizes
+MAX_NAMED = 60  # points whose names a scatter writes beside them, at most
 
 
 class ScatterCanvas(Canvas):
@@ -63,6 +64,8 @@ class ScatterCanvas(Canvas):
         self._weights: tuple[np.ndarray, np.ndarray] | None = None  # rows, weights drawn
         self._all_xy = np.empty((0, 2))  # every row's position, for the weights' discs
         self._centre_brushes: dict[int, QtGui.QBrush] = {}
+        self._names: tuple[str, ...] = ()
+        self._name_items: list[pg.TextItem] = []
         self.selection = self.enable_selection(self.plot_item, self.points)
         self.apply_style(self.canvas_style())
 
@@ -77,6 +80,9 @@ class ScatterCanvas(Canvas):
         self._draw_centres()
         self._draw_marker()
         self._draw_weights()
+        for item in self._name_items:
+            item.setColor(style.theme.foreground)
+            item.setFont(style.font())
 
     # ---- points -----------------------------------------------------------------------------
 
@@ -84,6 +90,42 @@ class ScatterCanvas(Canvas):
         """Show (n, 2) points; labels (n,) ints colour them (-1 or None: grey)."""
         self._all_xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         self.points.set_data(xy, labels)
+        self._place_names()
+
+    def set_point_names(self, names) -> None:
+        """Write each point's name beside it (the cities of a distance table); None, or more
+        than MAX_NAMED names, writes none: beyond that the names are a blur."""
+        for item in self._name_items:
+            self.plot_item.removeItem(item)
+        self._name_items = []
+        self._names = () if names is None or len(names) > MAX_NAMED else tuple(names)
+        style = self.canvas_style()
+        for name in self._names:
+            item = pg.TextItem(name, color=style.theme.foreground)
+            item.setFont(style.font())
+            item.setZValue(6)
+            self.plot_item.addItem(item, ignoreBounds=True)
+            self._name_items.append(item)
+        self._place_names()
+
+    def point_names(self) -> tuple[str, ...]:
+        """The names written beside the points now (none when they do not match the points)."""
+        return tuple(i.toPlainText() for i in self._name_items if i.isVisible())
+
+    def _place_names(self) -> None:
+        """Each name beside its point, on the side facing the middle, so that names at the
+        right edge run left instead of off the plot."""
+        xy = self._all_xy
+        match = len(self._name_items) == len(xy)
+        if not match:
+            for item in self._name_items:
+                item.setVisible(False)
+            return
+        middle = float(np.mean(xy[:, 0])) if len(xy) else 0.0
+        for item, (x, y) in zip(self._name_items, xy, strict=True):
+            item.setAnchor((0.0, 0.5) if x <= middle else (1.0, 0.5))
+            item.setPos(float(x), float(y))
+            item.setVisible(True)
 
     def set_labels(self, labels: np.ndarray | None) -> None:
         """Recolour the points already shown."""

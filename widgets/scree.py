@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
-from widgets.legend import CornerLegend, bar_points
+from widgets.legend import CornerLegend, bar_points, line_points
 from widgets.palette import CLUSTER_HEX
 from widgets.plot import IntegerAxis, plot_widget
 from widgets.style import Style
@@ -104,7 +104,8 @@ class ScreeCanvas(Canvas):
         """The bars and the cumulative curve, for placing the legend."""
         x = np.arange(1, self._percent.size + 1, dtype=np.float64)
         bx, by = bar_points(x, self._percent, 0.8)
-        return np.concatenate([bx, x]), np.concatenate([by, self._cumulative])
+        cx, cy = line_points(x, self._cumulative)
+        return np.concatenate([bx, cx]), np.concatenate([by, cy])
 
     def set_selected(self, q: int) -> None:
         """Keep q components, without emitting `components_chosen`."""

@@ -113,6 +113,7 @@ class DistanceExplorer(Algorithm):
     )
     snapshot_type = Distances
     libraries = ("scipy.cluster",)
+    reads = ("texts",)
 
     def check(self, dataset, params):
         if dataset.n < 2:

@@ -54,7 +54,7 @@ def distance_dataset(d: np.ndarray, names, name: str, source: str, description: 
     return Dataset(name=name, X=X, y=y, feature_names=("MDS 1", "MDS 2"),
                    target_names=target_names, source=source,
                    description=f"{description} Points: {', '.join(names)}.",
-                   options=dict(options or {}), distances=d)
+                   options=dict(options or {}), distances=d, point_names=tuple(names))
 
 
 def great_circle(lat: np.ndarray, lon: np.ndarray, radius: float = EARTH_RADIUS_KM

@@ -69,6 +69,24 @@ def residual_variance(g: np.ndarray, Y: np.ndarray) -> float:
 class NeighbourGraphMixin:
     """The first stage Isomap and LLE share: the graph, its edges and short circuits."""
 
+    @staticmethod
+    def _k(dataset, params) -> tuple[int, str]:
+        """The k a run uses, and a note when it differs from the k asked for: on fewer points
+        than k + 1 it is n − 1, as t-SNE and UMAP adapt (Compare lost Isomap on 8 points)."""
+        k = params["n_neighbors"]
+        if k < dataset.n:
+            return k, ""
+        n = dataset.n
+        return n - 1, f"k lowered from {k} to {n - 1}, as there are only {n} points; "
+
+    @staticmethod
+    def _check_size(method: str, dataset, params) -> None:
+        if dataset.n < 3:
+            raise ValueError(f"{method} needs at least 3 points, not {dataset.n}")
+        if params["n_components"] >= dataset.n:
+            raise ValueError(f"{params['n_components']} dimensions for {dataset.n} points: "
+                             f"choose fewer than {dataset.n}")
+
     def _graph_stage(self, dataset, k, ctx):
         """(graph, edges, flagged, message), or None if cancelled."""
         def build():
@@ -126,12 +144,7 @@ class Isomap(NeighbourGraphMixin, Algorithm):
 
     def check(self, dataset, params):
         dataset.require_spread("Isomap")
-        if params["n_neighbors"] >= dataset.n:
-            raise ValueError(f"{params['n_neighbors']} neighbours need more than the "
-                             f"{dataset.n} points: choose k below {dataset.n}")
-        if params["n_components"] >= dataset.n:
-            raise ValueError(f"{params['n_components']} dimensions for {dataset.n} points: "
-                             f"choose fewer than {dataset.n}")
+        self._check_size("Isomap", dataset, params)
 
     def max_points(self, dataset, params):
         return big_inputs.points_that_fit(BYTES_PER_PAIR, CAP)
@@ -142,7 +155,7 @@ class Isomap(NeighbourGraphMixin, Algorithm):
                 "paths, which would take many minutes.")
 
     def run(self, dataset, params, ctx):
-        k, m = params["n_neighbors"], params["n_components"]
+        (k, note), m = self._k(dataset, params), params["n_components"]
         ctx.progress(0.0, "the nearest-neighbour graph")
         stage = self._graph_stage(dataset, k, ctx)
         if stage is None:
@@ -154,7 +167,7 @@ class Isomap(NeighbourGraphMixin, Algorithm):
                              "some geodesic distances are infinite: choose a larger k")
         xy, axes = self._data_plane(dataset)
         base = dict(edges=edges, flagged=flagged)
-        yield Embedding(step=1, message=f"Isomap, stage 1: {message}", coords=xy,
+        yield Embedding(step=1, message=f"Isomap, stage 1: {note}{message}", coords=xy,
                         axis_names=axes, phase="graph", **base)
         ctx.progress(0.3, "geodesic distances: shortest paths through the graph")
         done, g = call_cancellable(lambda: geodesics(graph), ctx.cancelled)

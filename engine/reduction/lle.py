@@ -85,12 +85,8 @@ class LLE(NeighbourGraphMixin, Algorithm):
 
     def check(self, dataset, params):
         dataset.require_spread("LLE")
-        k, m = params["n_neighbors"], params["n_components"]
-        if k >= dataset.n:
-            raise ValueError(f"{k} neighbours need more than the {dataset.n} points: choose "
-                             f"k below {dataset.n}")
-        if m >= dataset.n:
-            raise ValueError(f"{m} dimensions for {dataset.n} points: choose fewer")
+        self._check_size("LLE", dataset, params)
+        (k, _), m = self._k(dataset, params), params["n_components"]
         if params["method"] == "hessian" and k <= m * (m + 3) // 2:
             raise ValueError(f"Hessian LLE in {m} dimensions needs more than {m * (m + 3) // 2} "
                              "neighbours: raise k")
@@ -105,7 +101,7 @@ class LLE(NeighbourGraphMixin, Algorithm):
                 "of an n×n matrix.")
 
     def run(self, dataset, params, ctx):
-        k = params["n_neighbors"]
+        k, note = self._k(dataset, params)
         ctx.progress(0.0, "the nearest-neighbour graph")
         stage = self._graph_stage(dataset, k, ctx)
         if stage is None:
@@ -113,7 +109,7 @@ class LLE(NeighbourGraphMixin, Algorithm):
         graph, edges, flagged, message = stage
         xy, axes = self._data_plane(dataset)
         base = dict(edges=edges, flagged=flagged)
-        yield Embedding(step=1, message=f"LLE, stage 1: {message}", coords=xy,
+        yield Embedding(step=1, message=f"LLE, stage 1: {note}{message}", coords=xy,
                         axis_names=axes, phase="graph", **base)
         ctx.progress(0.2, "reconstruction weights")
         X = dataset.X
@@ -130,7 +126,8 @@ class LLE(NeighbourGraphMixin, Algorithm):
             f"{typical:.3g} away), {int(np.sum(W < 0)):,} weights negative"),
             coords=xy, axis_names=axes, phase="weights", **base)
         ctx.progress(0.4, f"{params['method']} LLE: bottom eigenvectors")
-        done, got = call_cancellable(lambda: sklearn_lle(X, params), ctx.cancelled)
+        done, got = call_cancellable(lambda: sklearn_lle(X, {**params, "n_neighbors": k}),
+                                     ctx.cancelled)
         if not done:
             return
         Y, error = got

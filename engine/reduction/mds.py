@@ -194,6 +194,7 @@ class MDS(Algorithm):
     )
     snapshot_type = Scaling
     libraries = ()  # scipy only
+    reads = ("distances",)
 
     def check(self, dataset, params):
         if dataset.n < 3:

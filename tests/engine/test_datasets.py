@@ -116,3 +116,12 @@ def test_import_and_blobs_need_no_sklearn_or_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=root)
     assert out.stdout.strip() == "[]"
+
+
+def test_point_names_follow_the_rows_and_must_match_them():
+    cities = datasets.load("cities")
+    assert cities.names() == cities.point_names and "Lisbon" in cities.point_names
+    part = cities.rows(np.array([2, 0]), "two", "selection", "")
+    assert part.point_names == (cities.point_names[2], cities.point_names[0])
+    with pytest.raises(ValueError, match="2 point names for 3 rows"):
+        Dataset("x", np.zeros((3, 2)), point_names=("a", "b"))

@@ -6,6 +6,7 @@ from scipy.spatial import procrustes
 
 from engine import big_inputs, datasets, registry
 from engine.big_inputs import subsample
+from engine.data import Dataset
 from engine.datasets.generators import s_curve, swiss_roll
 from engine.protocol import Embedding, TooManyPoints, run_to_end
 from engine.reduction import neighbour_graph as graphs
@@ -115,3 +116,15 @@ def test_too_many_points_are_refused_with_a_subsample_offered(monkeypatch, algor
 def test_hessian_lle_needs_enough_neighbours(roll):
     with pytest.raises(ValueError, match="neighbours"):
         registry.get("lle").resolve(roll, {"method": "hessian", "n_neighbors": 5})
+
+
+@pytest.mark.parametrize("method", ["isomap", "lle"])
+def test_few_points_lower_k_and_say_so(method):
+    rng = np.random.default_rng(0)
+    t = np.sort(rng.uniform(0, 3, 7))
+    data = Dataset("arc", np.c_[np.cos(t), np.sin(t), 0.1 * t])
+    snaps = list(registry.get(method).start(data, {"n_neighbors": 10}))
+    assert "k lowered from 10 to 6, as there are only 7 points" in snaps[0].message
+    assert snaps[-1].phase == "done" and np.isfinite(snaps[-1].coords).all()
+    with pytest.raises(ValueError, match="at least 3 points"):
+        registry.get(method).start(Dataset("two", np.eye(2)), {})

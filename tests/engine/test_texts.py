@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import pdist, squareform
 
-from engine import datasets, distances, session
+from engine import datasets, distances, registry, session
 from engine.datasets import texts
 from engine.datasets.errors import DataFileError
 
@@ -115,3 +115,13 @@ def test_long_strings_get_fewer_landmarks_and_a_file_too_slow_to_place_is_refuse
     assert texts.MIN_LANDMARKS <= texts.n_landmarks(long[:1500]) < texts.LANDMARKS
     with pytest.raises(DataFileError, match=r"5,000 items of up to 150 characters .* at most"):
         texts.parse_items("\n".join(long))
+
+
+def test_only_the_distance_explorer_reads_the_strings_themselves():
+    words = datasets.load("words")
+    assert "works on a 2-D map of the strings" in registry.get("tsne").input_note(words)
+    assert registry.get("distances").input_note(words) == ""
+    cities = datasets.load("cities")
+    assert registry.get("mds").input_note(cities) == ""
+    assert "classical MDS map" in registry.get("kmeans").input_note(cities)
+    assert registry.get("kmeans").input_note(datasets.load("iris")) == ""

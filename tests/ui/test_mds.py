@@ -54,3 +54,26 @@ def test_the_cities_show_their_negative_eigenvalues(qtbot, window):
     assert "not Euclidean" in view.eigenvalues.title()
     assert view.shepard.line()[0].tolist() == [0.0, float(snap.shepard_input.max())]
     assert "the loaded distances" in snap.message
+
+
+def test_the_cities_map_names_each_city_beside_it(qtbot, window):
+    cities = datasets.load("cities")
+    snap, view = _run(qtbot, window, cities, {"kind": "classical"})
+    assert view.scatter.point_names() == cities.point_names
+    for item, (x, y) in zip(view.scatter._name_items, snap.coords[:, :2], strict=True):
+        assert (item.pos().x(), item.pos().y()) == pytest.approx((x, y))
+    load(qtbot, window, datasets.load("blobs", n_samples=40, seed=2))  # unnamed rows: no names
+    assert view.scatter.point_names() == ()
+
+
+def test_methods_other_than_mds_say_they_see_only_the_tables_map(qtbot, window):
+    load(qtbot, window, datasets.load("cities"))
+    window.method_panel.select("isomap")
+    note = window.method_panel.note
+    assert note.isVisible() and "Isomap works on the table's 2-D classical MDS map" in note.text()
+    assert window.run_bar.run_button.isEnabled()  # a remark, not a problem
+    window.method_panel.select("mds")
+    assert not note.isVisible()
+    load(qtbot, window, datasets.load("blobs", n_samples=30))
+    window.method_panel.select("isomap")
+    assert not note.isVisible()

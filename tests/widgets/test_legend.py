@@ -6,7 +6,7 @@ import pytest
 
 from widgets.curves import CurveCanvas
 from widgets.grouped_bars import GroupedBarCanvas
-from widgets.legend import CORNERS, bar_points, covered, emptiest_corner
+from widgets.legend import CORNERS, bar_points, covered, emptiest_corner, line_points
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -19,10 +19,17 @@ def test_the_emptiest_corner_wins_and_ties_keep_top_right():
     assert emptiest_corner(np.empty(0), np.empty(0), 0.2, 0.2) == CORNERS[0]
 
 
-def test_bar_points_fill_each_bar_from_zero():
-    x, y = bar_points(np.array([0.0, 1.0]), np.array([2.0, -1.0]), 0.5, rows=3)
+def test_bar_points_fill_each_bar_by_its_height():
+    x, y = bar_points(np.array([0.0, 1.0]), np.array([2.0, -1.0]), 0.5, rows=4)
     assert set(np.round(x, 6)) == {-0.25, 0.0, 0.25, 0.75, 1.0, 1.25}
-    assert y.min() == -1.0 and y.max() == 2.0 and np.count_nonzero(y == 0.0) == 6
+    assert y.min() == -1.0 and y.max() == 2.0
+    assert np.count_nonzero(x == 0.0) == 4 and np.count_nonzero(x == 1.0) == 2  # half as tall
+
+
+def test_line_points_follow_the_segments():
+    x, y = line_points(np.array([0.0, 1.0, 3.0]), np.array([0.0, 1.0, 1.0]), per_segment=2)
+    np.testing.assert_allclose(x, [0.0, 0.5, 1.0, 2.0, 3.0])
+    np.testing.assert_allclose(y, [0.0, 0.5, 1.0, 1.0, 1.0])
 
 
 @pytest.fixture
@@ -58,6 +65,28 @@ def test_bars_in_every_corner_leave_room_for_the_legend_above_them(qtbot):
                                        "two": [0.9, 0.1, 0.1, 0.1, 0.1, 0.9]})
     qtbot.wait(50)
     legend = canvas._corner_legend.legend
-    box = legend.mapRectToItem(canvas._plot.getPlotItem().getViewBox(), legend.boundingRect())
-    box = canvas._plot.getPlotItem().getViewBox().mapRectToView(box)
+    box = legend.mapRectToItem(canvas._plot.getPlotItem().getViewBox().childGroup,
+                               legend.boundingRect())
     assert box.top() > 1.0  # wholly above the tallest bar, in data units
+
+
+def test_arrow_labels_stay_inside_the_view_and_apart(qtbot):
+    from widgets.arrows import ArrowScatterCanvas, label_anchor
+
+    canvas = ArrowScatterCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    canvas.show()
+    canvas.set_points(np.array([[-1.0, -1.0], [1.0, 1.0]]))
+    ends = np.array([[1.0, 0.0], [1.0, 0.02]])  # two arrows to the right edge, the same way
+    canvas.set_arrows(np.zeros(2), ends, ["PC 1", "ICA 1"], np.array([False, True]))
+    qtbot.wait(50)
+    view = canvas.plot_item.getViewBox()
+    inside = view.viewRect()
+    boxes = []
+    for text in canvas._texts[:2]:
+        box = text.mapRectToItem(view.childGroup, text.boundingRect())  # in data units
+        assert inside.contains(box), (box, inside)
+        boxes.append(box)
+    assert not boxes[0].intersects(boxes[1])
+    assert label_anchor(np.array([1.0, 0.0]), False, outward=True)[0] == 0.0  # text to the right
