@@ -75,10 +75,7 @@ class ImageStrip(Canvas):
         m, h, w = stack.shape
         cols = max(1, math.ceil(m / max(1, int(rows))))
         gap = GAP * w
-        # The titles' band grows with their font, so a projector's big titles stay above
-        # their row instead of running under the row above.
-        grow = max(1.0, self.canvas_style().points() / base_points())
-        band = TITLE_BAND * h * grow if titles else gap
+        band = self._title_band(h, w, cols, math.ceil(m / cols)) if titles else gap
         for i in range(m):
             r, c = divmod(i, cols)
             x, y = c * (w + gap), r * (h + band) + band
@@ -92,6 +89,36 @@ class ImageStrip(Canvas):
         if m:
             self._box.setRange(QRectF(-gap / 2, 0, cols * (w + gap), n_rows * (h + band)),
                                padding=0.0)
+
+    def _title_band(self, h: float, w: float, cols: int, n_rows: int) -> float:
+        """Room above each row for its titles, in image units: a line of the title font at
+        the scale the strip will be drawn at. A fixed share of an image's height was less
+        than a line in a wide, shallow strip, and the titles ran into the images."""
+        grow = max(1.0, self.canvas_style().points() / base_points())
+        fallback = TITLE_BAND * h * grow
+        view_w, view_h = self._view.width(), self._view.height()
+        if view_w <= 0 or view_h <= 0 or not self.isVisible():
+            return fallback
+        probe = pg.TextItem("Ag")  # a title's own box: the font's line plus its margins
+        probe.setFont(self.canvas_style().font())
+        line = probe.boundingRect().height()
+        scale = view_w / (cols * w * (1.0 + GAP))  # pixels per image unit, the width fitted
+        if view_h > n_rows * line:  # or the height, with a line above each row
+            scale = min(scale, (view_h - n_rows * line) / (n_rows * h))
+        return line / scale if scale > 0 else fallback
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Lay the titled images out again: their title band is measured in pixels."""
+        if self._shown is not None and self._shown[1] is not None:
+            self.set_images(*self._shown)
 
     def set_data_rows(self, rows: np.ndarray | None) -> None:
         """The data row each image shows (-1: none); None for images of no row."""

@@ -67,3 +67,19 @@ def test_grab_is_not_blank(strip, qtbot):
     assert len(np.unique(grey[:, : image.width()])) > 10  # a ramp of greys, not one colour
     strip.clear()
     assert strip.image_count() == 0
+
+
+def test_row_titles_clear_the_images_of_a_wide_shallow_strip(qtbot):
+    strip = ImageStrip()
+    qtbot.addWidget(strip)
+    strip.resize(500, 130)
+    strip.show()
+    qtbot.waitExposed(strip)
+    images = np.random.default_rng(0).random((20, 8, 8))
+    titles = ["data"] + [""] * 9 + ["W H"] + [""] * 9
+    strip.set_images(images, titles, rows=2)
+    box = strip._box
+    title = strip._titles[10]
+    text = title.mapRectToItem(box.childGroup, title.boundingRect())
+    above = strip._items[0].mapRectToItem(box.childGroup, strip._items[0].boundingRect())
+    assert text.top() >= above.bottom() - 1e-6  # invertY: the row above ends where it starts
