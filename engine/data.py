@@ -19,8 +19,12 @@ class Dataset:
     `distances` is set when the data set is a table of distances (a CSV of distances between
     cities, engine/datasets/distance_table.py): the n × n matrix itself, which MDS scales; X
     is then its classical MDS map, so every other method has coordinates to work on.
+    `raw_text` is set when the data set came from a running text (the built-in text, a .txt
+    file): the whole text as read, line ends made line feeds, for methods that learn from a
+    sequence of characters (the char-RNN); the rows are then the text's lines or words.
     `point_names` names each row (the cities of a distance table), for small scatters to
-    write beside the points; `names()` falls back on the texts.
+    write beside the points; `names()` falls back on the texts. `note` is a remark on how
+    a file was read, for the data panel to show (a square table not read as distances).
     """
 
     name: str
@@ -34,7 +38,9 @@ class Dataset:
     options: dict = field(default_factory=dict)
     texts: tuple[str, ...] | None = None
     distances: np.ndarray | None = None
+    raw_text: str | None = None
     point_names: tuple[str, ...] | None = None
+    note: str = ""
 
     def __post_init__(self):
         X = np.asarray(self.X, dtype=np.float64)
@@ -76,6 +82,8 @@ class Dataset:
             if len(names) != X.shape[0]:
                 raise ValueError(f"{len(names)} point names for {X.shape[0]} rows")
             object.__setattr__(self, "point_names", names)
+        if self.raw_text is not None and not isinstance(self.raw_text, str):
+            raise ValueError(f"raw_text must be a string, got {type(self.raw_text).__name__}")
 
     @property
     def n(self) -> int:

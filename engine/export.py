@@ -15,9 +15,18 @@ from typing import Any
 
 import numpy as np
 
+from engine import export_generative as generative
 from engine.data import Dataset
 from engine.export_linear import discriminant_tables, separation_tables
 from engine.export_reduction import factorisation_tables, sparse_coding_tables
+from engine.generative.autoencoder import Autoencoding
+from engine.generative.autoregressive import AutoregressiveModel
+from engine.generative.char_rnn import CharModel
+from engine.generative.diffusion import Diffusion
+from engine.generative.gan import GANModel
+from engine.generative.gan2d import AdversarialPlane
+from engine.generative.realnvp import FlowModel
+from engine.generative.translation import CycleTranslation, PairedTranslation
 from engine.protocol import (
     AdaptivePCA,
     Comparison,
@@ -57,6 +66,11 @@ def snapshot_tables(snapshot: Snapshot, dataset: Dataset, k: int | None = None
         if kind in _TABLES:
             return _TABLES[kind](snapshot, dataset)
     raise TypeError(f"no tables for a {type(snapshot).__name__} snapshot")
+
+
+def has_tables(snapshot: Snapshot) -> bool:
+    """Whether `snapshot_tables` knows this kind of snapshot."""
+    return isinstance(snapshot, Tree) or any(kind in _TABLES for kind in type(snapshot).__mro__)
 
 
 def write_csv(path: str | Path, table: Table) -> Path:
@@ -160,6 +174,7 @@ def _latent(snap: LatentModel, dataset: Dataset) -> dict[str, Table]:
     return {
         "codes": _point_table(dataset, [f"z{j + 1}" for j in range(codes.shape[1])], codes),
         "losses": _indexed("epoch", ["elbo", "reconstruction", "kl"], losses, start=1),
+        **generative.latent_extras(snap, dataset),
     }
 
 
@@ -468,4 +483,13 @@ _TABLES: dict[type[Snapshot], Callable[[Any, Dataset], dict[str, Table]]] = {
     Discriminant: discriminant_tables,
     Separation: lambda snap, data: separation_tables(snap, data, _embedding),
     Comparison: _comparison,
+    Autoencoding: generative.autoencoding_tables,
+    GANModel: generative.gan_tables,
+    AdversarialPlane: generative.adversarial_plane_tables,
+    CharModel: generative.char_model_tables,
+    AutoregressiveModel: generative.autoregressive_tables,
+    FlowModel: generative.flow_tables,
+    Diffusion: generative.diffusion_tables,
+    PairedTranslation: generative.paired_translation_tables,
+    CycleTranslation: generative.cycle_translation_tables,
 }

@@ -255,10 +255,23 @@ class LatentModel(Snapshot):
     out_mean: np.ndarray
     out_scale: np.ndarray
     image_shape: tuple[int, int] | None = None
+    # A β-VAE minimises recon + β·KL per point; `elbo` stays the true ELBO whatever β is.
+    beta: float = 1.0
+    # Codes z ~ N(0, I) drawn once per run from its seed, the same in every snapshot, so the
+    # samples they decode to can be watched sharpening epoch by epoch; None: none drawn.
+    prior_z: np.ndarray | None = None
+    # The samples judged (engine.generative.judging.Judgement), in the last snapshot of a
+    # run on labelled images; None otherwise.
+    judgement: Any = None
 
     @property
     def latent_dim(self) -> int:
         return self.codes.shape[1]
+
+    @property
+    def minimised(self) -> np.ndarray:
+        """What training minimised, per point and epoch: recon + β·KL (−ELBO when β = 1)."""
+        return self.recon + self.beta * self.kl
 
     def decode(self, z: np.ndarray) -> np.ndarray:
         return self.out_mean + self.out_scale * self.decoder(z)
@@ -285,7 +298,6 @@ class Algorithm:
     # Heavy libraries a run imports on first use (module names): a host says it is loading
     # them, since a first import of torch or scikit-learn takes seconds.
     libraries: ClassVar[tuple[str, ...]] = ()
-
     # What the method reads itself when a data set stands in for something else: "distances"
     # (a loaded table of distances), "texts" (the strings of a word list). Other methods work
     # on X, the 2-D map made of them, and the window says so (`input_note`).

@@ -32,7 +32,15 @@ _MODULES = (
     "engine.reduction.tsne",
     "engine.reduction.umap_layout",
     "engine.reduction.pacmap_layout",
+    "engine.generative.autoencoder",
     "engine.generative.vae",
+    "engine.generative.gan2d",
+    "engine.generative.gan",
+    "engine.generative.translation",
+    "engine.generative.realnvp",
+    "engine.generative.diffusion",
+    "engine.generative.autoregressive",
+    "engine.generative.char_rnn",
     "engine.reduction.compare",  # last: it runs the methods above
 )
 

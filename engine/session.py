@@ -4,14 +4,13 @@ Reopening a session reloads the data and re-runs the method with the saved param
 seed among them), so the pictures come back the same. A data file is named by its path and a
 sha256 checksum, so a file changed since is caught rather than silently giving other pictures;
 a drawn (or otherwise made-up) data set is stored inline. Every problem raises SessionError,
-which names the file and the field. A trained VAE is kept beside the session as a torch
-state_dict (`save_model` / `load_model`); torch is imported only there.
+which names the file and the field. A trained generative model is kept beside the session
+(`save_model` / `load_model`, through engine/model_files.py); torch is imported only there.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -498,53 +497,45 @@ def model_path(session_path: str | os.PathLike) -> Path:
     return path.with_name(stem + MODEL_SUFFIX)
 
 
-# ---------------------------------------------------------------- a trained latent model
+# ---------------------------------------------------------------- a trained model
 
 
-def save_model(snapshot: LatentModel, path: str | os.PathLike) -> str:
-    """Save a final LatentModel as a torch state_dict (decoder layers named as in the VAE's
-    nn.Sequential, the data's codes, the loss curves); returns the file's sha256."""
-    import torch
+def save_model(snapshot, path: str | os.PathLike, algorithm_id: str, params: dict,
+               dataset: Dataset) -> str:
+    """Save a generative model's final snapshot beside the session (engine/model_files.py);
+    returns the file's sha256."""
+    from engine import model_files
 
-    state: dict[str, Any] = {}
-    for i, (w, b) in enumerate(zip(snapshot.decoder.weights, snapshot.decoder.biases,
-                                   strict=True)):
-        state[f"decoder.{2 * i}.weight"] = torch.from_numpy(np.array(w))
-        state[f"decoder.{2 * i}.bias"] = torch.from_numpy(np.array(b))
-    for key in ("codes", "elbo", "recon", "kl", "out_mean", "out_scale"):
-        state[key] = torch.from_numpy(np.array(getattr(snapshot, key), dtype=np.float64))
-    state["meta"] = {"hidden": snapshot.decoder.hidden, "output": snapshot.decoder.output,
-                     "epoch": snapshot.epoch, "n_epochs": snapshot.n_epochs,
-                     "step": snapshot.step, "message": snapshot.message,
-                     "image_shape": list(snapshot.image_shape or ())}
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    data = buffer.getvalue()
-    atomic_write(path, data)
-    return hashlib.sha256(data).hexdigest()
+    return model_files.save(path, snapshot, algorithm_id, params, dataset)
 
 
-def load_model(path: str | os.PathLike, sha256: str, dataset: Dataset) -> LatentModel:
-    """The final LatentModel from a saved state_dict, without retraining; SessionError if the
-    file is missing, changed, or does not fit the data set."""
+def load_model(path: str | os.PathLike, sha256: str, dataset: Dataset, algorithm_id: str):
+    """The final snapshot saved beside the session, without retraining; SessionError if the
+    file is missing, changed, not a model of this method, or does not fit the data set.
+    A VAE saved by an older version (a bare state_dict with "meta") still reads."""
     name = Path(path).name
     if not Path(path).is_file():
         raise SessionError(f"the model file {name} is not there", "model.file")
     if sha256_file(path) != sha256:
         raise SessionError(f"the model file {name} has changed since the session was saved",
                            "model.sha256")
-    import torch
+    from engine import model_files
 
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        return _latent_from_state(state, dataset)
+        contents = model_files.load_file(path)
+        if algorithm_id == "vae" and isinstance(contents, dict) and "meta" in contents:
+            return _latent_from_state(contents, dataset)
+        return model_files.from_contents(contents, dataset, algorithm_id).snapshot
+    except model_files.ModelFileError as exc:
+        raise SessionError(f"the model {name}: {exc.message}", "model.file") from None
     except SessionError:
         raise
-    except Exception as exc:  # a damaged file: say so rather than fail somewhere later
+    except Exception as exc:  # a damaged old file: say so rather than fail somewhere later
         raise SessionError(f"cannot read the model {name}: {exc}", "model.file") from None
 
 
 def _latent_from_state(state: dict, dataset: Dataset) -> LatentModel:
+    """A VAE from the state_dict older versions saved (decoder layers, codes, curves, meta)."""
     meta = state["meta"]
     layers = sorted(int(k.split(".")[1]) for k in state if k.endswith(".weight"))
     weights = tuple(state[f"decoder.{i}.weight"].double().numpy() for i in layers)
@@ -556,9 +547,11 @@ def _latent_from_state(state: dict, dataset: Dataset) -> LatentModel:
                            f"{weights[-1].shape[0]} features, the data set has {dataset.n} × "
                            f"{dataset.d}", "model.file")
     shape = tuple(meta["image_shape"]) or None
+    prior_z = state["prior_z"].double().numpy() if "prior_z" in state else None
     return LatentModel(step=meta["step"], message=meta["message"], codes=arrays["codes"],
                        decoder=MLP(weights, biases, meta["hidden"], meta["output"]),
                        epoch=meta["epoch"], n_epochs=meta["n_epochs"], elbo=arrays["elbo"],
                        recon=arrays["recon"], kl=arrays["kl"], out_mean=arrays["out_mean"],
-                       out_scale=arrays["out_scale"], image_shape=shape)
+                       out_scale=arrays["out_scale"], image_shape=shape,
+                       beta=float(meta.get("beta", 1.0)), prior_z=prior_z)
 

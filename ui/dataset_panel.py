@@ -33,7 +33,8 @@ from ui.loader import DatasetLoader
 from ui.param_form import ParamForm
 
 BUILTIN_TITLES = {"iris": "Iris", "wine": "Wine", "digits": "Digits (8×8 images)",
-                  "breast_cancer": "Breast cancer", "words": "Words (text)"}
+                  "breast_cancer": "Breast cancer", "words": "Words (text)",
+                  "text": "Text (prose, for the char-RNN)"}
 LABEL_CHOICES = (("labels: detect", "auto"), ("labels: none", None),
                  ("labels: last column", -1), ("labels: first column", 0))
 PREVIEW_ROWS = 8
@@ -279,7 +280,7 @@ class DatasetPanel(QWidget):
         self._file = self._pending_file
         self.error.setText("")
         self.label_column.setVisible(self._file is not None)
-        self.status.setText(dataset.summary())
+        self.status.setText(dataset.summary() + (f"\n{dataset.note}" if dataset.note else ""))
         self._fill_preview(dataset)
         self._fill_view_chooser(dataset)
         if self._file is not None:

@@ -13,11 +13,12 @@ from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMainWindow, QMenu
 
-from engine.export import snapshot_tables, write_tables
+from engine.export import has_tables, snapshot_tables, write_tables
 from engine.protocol import Snapshot
 from widgets.canvas import Canvas
 
 SCALES = (1.0, 2.0, 4.0)
+NO_TABLES = "no tables for this method yet"
 DEFAULT_SCALE_INDEX = 1  # 2×: sharp on a slide or a printed page
 WIDTH_CHOICE = "Width in pixels…"
 
@@ -85,6 +86,8 @@ class Exporter(QObject):
         snapshot = self.snapshot()
         if snapshot is None or self.window.dataset is None:
             raise ValueError("there are no results yet: run a method first")
+        if not has_tables(snapshot):  # a kind of snapshot nobody wrote tables for yet
+            raise ValueError(NO_TABLES)
         k = getattr(self.window.current_view(), "k", None)
         paths = write_tables(path, snapshot_tables(snapshot, self.window.dataset, k=k))
         self._say("Saved " + ", ".join(p.name for p in paths))
@@ -141,6 +144,10 @@ class Exporter(QObject):
             self._run(self.window_png, path)
 
     def ask_results_csv(self) -> None:
+        snapshot = self.snapshot()
+        if snapshot is not None and not has_tables(snapshot):
+            self._say(f"Export failed: {NO_TABLES}")  # said before asking for a file name
+            return
         name = self.window.algorithm.id if self.window.algorithm else "results"
         path = self._ask_path("Export the results as CSV (one file per table)", name, "csv")
         if path:

@@ -36,6 +36,7 @@ from ui.export import Exporter
 from ui.gc_guard import collect_on_main_thread
 from ui.history import History
 from ui.lessons import LessonsMenu
+from ui.model_files import ModelFiles
 from ui.preferences import Preferences
 from ui.presentation import PresentationControls
 from ui.recent_menu import RecentMenu
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.selection = SelectionControls(self)
         self.presentation = PresentationControls(self, self.appearance, self.left_panel)
         self.session = SessionManager(self)
+        self.models = ModelFiles(self)
         self.recovery = Recovery(self, folder=recovery_folder)
         self.lessons = LessonsMenu(self)
         self._connect()
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("&Open data file…", QKeySequence.StandardKey.Open,
                             self.data_panel.open_button.click)
         self.session.add_menu(file_menu)
+        self.models.add_menu(file_menu)
         self.recent_menu = RecentMenu(self.preferences, self.data_panel.load_path,
                                       self.open_recent_session, self)
         self.recent_menu.add_to(file_menu)
@@ -487,6 +490,8 @@ class MainWindow(QMainWindow):
             path = urls[0].toLocalFile()
             if is_session_file(path):
                 self.session.open(path)
+            elif path.lower().endswith(".pt"):  # a torch file: a saved model, never data
+                self.models.open(path)
             else:
                 self.data_panel.load_path(path)
             event.acceptProposedAction()
@@ -497,5 +502,6 @@ class MainWindow(QMainWindow):
         self.preferences.save_window()
         self.hide()
         self.data_panel.shutdown()
+        self.models.loader.wait()  # a model being read (torch's first import takes seconds)
         self.controller.shutdown(timeout_ms=None)
         super().closeEvent(event)

@@ -9,12 +9,27 @@ from engine import datasets, registry
 from engine.protocol import run_to_end
 
 # Small, fast settings per method; anything not named runs with its defaults.
-QUICK = {"vae": {"epochs": 3, "hidden": 32}, "dictionary": {"epochs": 1, "batch_size": 128}}
+QUICK = {"vae": {"epochs": 3, "hidden": 32}, "char-rnn": {"epochs": 2, "hidden": 32},
+         "dictionary": {"epochs": 1, "batch_size": 128},
+         "autoencoder": {"epochs": 3, "hidden": 32},
+         "denoising-ae": {"epochs": 2, "hidden": 32, "batch_size": 128},
+         "made": {"epochs": 2, "hidden": 64, "batch_size": 128},
+         "pixelcnn": {"epochs": 1, "channels": 8, "layers": 2, "batch_size": 128},
+         "realnvp": {"steps": 60, "layers": 4, "hidden": 32},
+         "gan-2d": {"steps": 200, "every": 50, "hidden": 32},
+         "gan": {"epochs": 2, "hidden": 64, "batch_size": 128},
+         "cgan": {"epochs": 2, "hidden": 64, "batch_size": 128},
+         "diffusion-2d": {"T": 20, "train_steps": 100, "hidden": 32, "samples": 100},
+         "pix2pix": {"steps": 40, "every": 20, "hidden": 32},
+         "cyclegan": {"steps": 40, "every": 20, "hidden": 32}}
 DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail_party",
         "fa": "unequal_noise",
         "vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries",
         "mds": "cities", "isomap": "swiss_roll", "lle": "s_curve",
-        "nmf": "digits", "dictionary": "digits"}
+        "nmf": "digits", "dictionary": "digits", "char-rnn": "text",
+        "autoencoder": "moons", "denoising-ae": "digits", "made": "digits",
+        "pixelcnn": "digits", "realnvp": "moons", "gan-2d": "ring", "gan": "digits",
+        "cgan": "digits", "diffusion-2d": "moons", "pix2pix": "digits", "cyclegan": "digits"}
 # Generator options for methods that take only a few points (the exhaustive search: 12).
 OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
            "lle": {"n_samples": 500}}

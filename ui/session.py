@@ -1,11 +1,12 @@
 """Sessions in the window: capture its state as a Session, save it; open one and bring it back.
 
 Opening reads and checks the JSON, the method and parameters, then checks the data file's
-checksum and loads the data (and a saved VAE's weights) on a thread of its own, so a bad
-session, or data that will not load, leaves the window exactly as it was and never freezes it.
-Only then does it show the data, pick the method and parameters, and re-run the method
-(seeded) to its end at full speed; a saved VAE is put back from its weights instead of being
-trained again, or, if its model file is missing or changed, trained again with the saved seed.
+checksum and loads the data (and a saved generative model's weights) on a thread of its own,
+so a bad session, or data that will not load, leaves the window exactly as it was and never
+freezes it. Only then does it show the data, pick the method and parameters, and re-run the
+method (seeded) to its end at full speed; a saved generative model is put back from its file
+(ui/model_files.py) instead of being trained again, or, if its model file is missing, changed
+or unfit, trained again with the saved seed.
 If the user chooses other data or starts a run while the session's data loads, the opening
 is abandoned: the user's choice stands.
 """
@@ -21,13 +22,14 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from engine import registry
+from engine import model_files, registry
 from engine import session as sessions
 from engine.data import Dataset
-from engine.protocol import LatentModel, Spectrum, Tree
+from engine.model_files import ModelFileError
+from engine.protocol import Snapshot, Spectrum, Tree
 from engine.session import ModelRef, Session, SessionError, ViewSettings
-from ui.history import History
 from ui.loader import DatasetLoader
+from ui.model_files import PUT_BACK
 from ui.views import SpectrumView, TreeView
 
 FILE_FILTER = f"Sessions (*{sessions.SUFFIX} *.ues *.json);;All files (*)"
@@ -35,8 +37,8 @@ ABANDONED = "Opening the session was abandoned: you chose other data"
 
 
 def _load_session(session: Session, base: Path | None, where: str
-                  ) -> tuple[Dataset, LatentModel | SessionError | None]:
-    """On the loader's thread: check and load the data, then a saved VAE's weights. Every
+                  ) -> tuple[Dataset, Snapshot | SessionError | None]:
+    """On the loader's thread: check and load the data, then a saved model's weights. Every
     problem with the data is a SessionError naming the file and the field; a model that is
     missing, changed or unfit comes back as its SessionError (it is trained again instead)."""
     try:
@@ -48,11 +50,11 @@ def _load_session(session: Session, base: Path | None, where: str
         text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         raise SessionError(f"its data set did not load: {text}", "dataset", where) from None
     model = session.model
-    if model is None or registry.get(session.method).snapshot_type is not LatentModel:
+    if model is None or not model_files.can_save(registry.get(session.method)):
         return dataset, None
     try:
         return dataset, sessions.load_model((base or Path.cwd()) / model.file, model.sha256,
-                                            dataset)
+                                            dataset, session.method)
     except SessionError as exc:
         return dataset, exc.located(where)
 
@@ -69,6 +71,7 @@ class SessionManager(QObject):
         self.path: str | None = None  # the session file last saved or opened
         self.last_error = ""
         self.message_box: QMessageBox | None = None
+        self._model_note = ""  # why a session was saved without its model, if it was
         self._checksums: dict[tuple, str] = {}
         self._pending: tuple[Session, Path | None, str | None] | None = None  # data loading
         self._after_run: Session | None = None  # the run under way belongs to this session
@@ -128,32 +131,39 @@ class SessionManager(QObject):
         return Session(sessions.data_spec(dataset, self._checksum), algorithm.id,
                        w.method_panel.values(), view, ran)
 
-    def _final_latent(self) -> LatentModel | None:
-        history = self.window.controller.history
-        last = history[len(history) - 1] if len(history) else None
-        if isinstance(last, LatentModel) and last.epoch == last.n_epochs:
-            return last
-        return None
+    def _with_model(self, session: Session, path: str) -> Session:
+        """The session with the trained generative model on show saved beside it, and the
+        parameters it was trained with; unchanged if there is none or it cannot be saved
+        (reopening then trains it again, and the status bar says why)."""
+        final = self.window.models.final() if session.ran else None
+        if final is None:
+            return session
+        model = sessions.model_path(path)
+        try:
+            digest = sessions.save_model(final.snapshot, model, final.algorithm.id,
+                                         final.params, final.dataset)
+        except ModelFileError as exc:
+            self._model_note = f"; its model was not saved ({exc}), so reopening trains it again"
+            return session
+        return Session(session.data, session.method, dict(final.params), session.view,
+                       session.ran, ModelRef(model.name, digest))
 
     def save(self, path: str) -> bool:
-        """Write the session (and a trained VAE beside it); say so in the status bar."""
+        """Write the session (and a trained generative model beside it); say so in the status
+        bar."""
         session = self.capture()
         if session is None:
             return self._say_failure(SessionError("there is nothing to save: choose a data set "
                                                   "and a method first"), "save")
+        self._model_note = ""
         try:
-            final = self._final_latent() if session.ran else None
-            if final is not None:
-                model = sessions.model_path(path)
-                digest = sessions.save_model(final, model)
-                session = Session(session.data, session.method, session.params, session.view,
-                                  session.ran, ModelRef(model.name, digest))
-            sessions.write(session, path)
+            sessions.write(self._with_model(session, path), path)
         except OSError as exc:
             return self._say_failure(SessionError(f"cannot write it: {exc.strerror or exc}",
                                                   where=Path(path).name), "save")
         self.path = path
-        self.window.statusBar().showMessage(f"Saved the session to {path}", 10000)
+        self.window.statusBar().showMessage(f"Saved the session to {path}{self._model_note}",
+                                            10000)
         self._remember(path)
         return True
 
@@ -202,7 +212,7 @@ class SessionManager(QObject):
         self._pending = None
         self._say_failure(SessionError(message))
 
-    def _on_data(self, loaded: tuple[Dataset, LatentModel | SessionError | None]) -> None:
+    def _on_data(self, loaded: tuple[Dataset, Snapshot | SessionError | None]) -> None:
         (session, base, path), self._pending = self._pending, None
         dataset, model = loaded
         if path is not None:
@@ -219,19 +229,19 @@ class SessionManager(QObject):
         w.method_panel.set_values(session.params)
         if not session.ran:
             self._finish("done")
-        elif isinstance(model, LatentModel):
-            self._put_back_model(model)
+        elif isinstance(model, Snapshot):
+            self._put_back_model(session, dataset, model)
         else:
             self._run(session)
             if isinstance(model, SessionError):  # after run(), which clears the status bar
                 w.statusBar().showMessage(f"{model}; training it again with the saved seed",
                                           15000)
 
-    def _put_back_model(self, snapshot: LatentModel) -> None:
-        """Show a saved VAE's final snapshot without training."""
-        history = History()
-        history.append(snapshot)
-        self.window.show_recorded(history, "Restored the trained model saved with the session.")
+    def _put_back_model(self, session: Session, dataset: Dataset, snapshot: Snapshot) -> None:
+        """Show a saved model's final snapshot without training."""
+        self.window.models.put_back(registry.get(session.method), session.params, dataset,
+                                    snapshot, f"Restored the trained model saved with the "
+                                              f"session: {PUT_BACK}.")
         self._finish("done")
 
     def _run(self, session: Session) -> None:

@@ -4,6 +4,14 @@ per layer. The foundation's views live in ui/views.py, larger ones in modules of
 
 from __future__ import annotations
 
+from engine.generative.autoencoder import Autoencoding
+from engine.generative.autoregressive import MadeModel, PixelCNNModel
+from engine.generative.char_rnn import CharModel
+from engine.generative.diffusion import Diffusion
+from engine.generative.gan import GANModel
+from engine.generative.gan2d import AdversarialPlane
+from engine.generative.realnvp import FlowModel
+from engine.generative.translation import CycleTranslation, PairedTranslation
 from engine.protocol import (
     AdaptivePCA,
     Comparison,
@@ -29,11 +37,15 @@ from engine.protocol import (
     Spectrum,
     Tree,
 )
-from ui.views import LatentView, PartitionView, SpectrumView, TreeView, View
+from ui.views import PartitionView, SpectrumView, TreeView, View
 from ui.views_adaptive_pca import AdaptivePCAView
+from ui.views_autoencoder import AutoencoderView
+from ui.views_autoregressive import MadeView, PixelCNNView
+from ui.views_char_rnn import CharModelView
 from ui.views_compare import ComparisonView
 from ui.views_density import DensityTreeView, DensityView
 from ui.views_dictionary import SparseCodingView
+from ui.views_diffusion import DiffusionView
 from ui.views_discriminant import DiscriminantView
 from ui.views_distances import DistancesView
 from ui.views_divisive import DivisiveView
@@ -41,18 +53,26 @@ from ui.views_embedding import EmbeddingView
 from ui.views_exhaustive import OptimalPartitionView
 from ui.views_experts import ExpertsView
 from ui.views_fa import FactorView
+from ui.views_gan import GANView
+from ui.views_gan2d import AdversarialView
 from ui.views_ica import SeparationView
+from ui.views_latent import LatentView
 from ui.views_mds import ScalingView
 from ui.views_mixture import MixtureView
 from ui.views_mst import SpanningTreeView
 from ui.views_nmf import FactorisationView
+from ui.views_realnvp import FlowView
 from ui.views_spectral import SpectralView
+from ui.views_translation import CycleView, PairedView
 
 VIEWS: dict[type[Snapshot], type[View]] = {
     Partition: PartitionView,
     Tree: TreeView,
     Spectrum: SpectrumView,
     LatentModel: LatentView,
+    MadeModel: MadeView,
+    PixelCNNModel: PixelCNNView,
+    CharModel: CharModelView,
     Mixture: MixtureView,
     Spectral: SpectralView,
     Distances: DistancesView,
@@ -71,4 +91,11 @@ VIEWS: dict[type[Snapshot], type[View]] = {
     Discriminant: DiscriminantView,
     Separation: SeparationView,
     Comparison: ComparisonView,
+    Diffusion: DiffusionView,
+    AdversarialPlane: AdversarialView,
+    FlowModel: FlowView,
+    GANModel: GANView,
+    PairedTranslation: PairedView,
+    CycleTranslation: CycleView,
+    Autoencoding: AutoencoderView,
 }

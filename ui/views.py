@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 from engine.clustering import hierarchical, ultrametric
 from engine.clustering.voronoi import voronoi_segments
 from engine.data import Dataset
-from engine.protocol import LatentModel, Partition, Snapshot, Spectrum, Tree
+from engine.protocol import Partition, Snapshot, Spectrum, Tree
 from engine.reduction import pca
 from engine.reduction.quality import plane
 from ui.scores import ScoresPane
@@ -25,7 +25,6 @@ from widgets.canvas import Canvas
 from widgets.curves import CurveCanvas
 from widgets.dendrogram import DendrogramCanvas
 from widgets.images import ImageStrip
-from widgets.latent import LatentCanvas
 from widgets.scatter import ScatterCanvas
 from widgets.scree import ScreeCanvas
 
@@ -403,48 +402,3 @@ class SpectrumView(View):
         titles = [first, *blank, f"q = {self.q}", *blank]
         self.images.set_images(images, titles, rows=2, levels=(lo, hi))
         self.images.set_data_rows(np.concatenate([rows, rows]))
-
-
-class LatentView(View):
-    """The latent pad with its sliders and decoded output; ELBO, reconstruction and KL per epoch."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.latent = LatentCanvas()
-        self.curve = CurveCanvas()
-        self.curve.canvas_name = "Losses per epoch"
-        self.curve.set_labels("epoch", "per data point")
-        self.scatter = ScatterCanvas()
-        self.scatter.canvas_name = "Data and decoded point"
-        self._arrange(self.latent, self.curve, self.scatter)
-        self.latent.decoded_point.connect(self._on_decoded)
-        self._pair_pending = True
-
-    def set_frame(self, frame: DataFrame2D) -> None:
-        super().set_frame(frame)
-        _scatter_for(frame, self.scatter, frame.dataset.y)
-        self.scatter.setVisible(frame.dataset.image_shape is None)
-        self._pair_pending = True
-
-    def show_snapshot(self, snap: LatentModel) -> None:
-        y = self.frame.dataset.y if self.frame else None
-        self.latent.set_model(snap.codes, y, snap.decode, snap.image_shape)
-        if self._pair_pending and snap.image_shape is not None:
-            self.latent.set_interpolation(*_two_classes(y, len(snap.codes)))
-            self._pair_pending = False
-        self._later(lambda: self._show_losses(snap))
-
-    def _show_losses(self, snap: LatentModel) -> None:
-        self.curve.set_curves({"−ELBO": -snap.elbo, "reconstruction": snap.recon, "KL": snap.kl})
-        self.curve.set_cursor(snap.epoch - 1)
-
-    def _on_decoded(self, point) -> None:
-        if self.frame is not None and self.frame.dataset.image_shape is None:
-            self.scatter.set_marker(self.frame.project(np.atleast_2d(point))[0])
-
-
-def _two_classes(y: np.ndarray | None, n: int) -> tuple[int, int]:
-    """A first interpolation pair: the first point and the first of another class."""
-    if y is None or np.all(y == y[0]):
-        return 0, n - 1
-    return 0, int(np.argmax(y != y[0]))

@@ -23,6 +23,7 @@ class ArrowScatterCanvas(ScatterCanvas):
     marked `accent` are drawn in the accent colour, the others in the muted one."""
 
     canvas_name = "Scatter"
+    head_px = HEAD_PX  # a canvas of many small arrows draws smaller heads
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,7 +119,7 @@ class ArrowScatterCanvas(ScatterCanvas):
             return
         pixel = self.plot_item.getViewBox().viewPixelSize()
         px = np.array([pixel[0] or 1.0, pixel[1] or 1.0])
-        head = self.canvas_style().width(HEAD_PX)
+        head = self.canvas_style().width(self.head_px)
         for item, chosen in zip(self._shafts, (~self._accent, self._accent), strict=True):
             starts, ends = self._starts[chosen], self._ends[chosen]
             if len(ends) == 0:

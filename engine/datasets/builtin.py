@@ -18,8 +18,9 @@ _TABLE = {
 }
 
 # The word list (engine/datasets/words.py) is a data set of strings, not a table; the cities
-# (engine/datasets/distance_table.py) a table of distances.
-BUILTIN: tuple[str, ...] = (*_TABLE, "words", "cities")
+# (engine/datasets/distance_table.py) a table of distances; the text (engine/datasets/prose.py)
+# a running text, for the char-RNN.
+BUILTIN: tuple[str, ...] = (*_TABLE, "words", "cities", "text")
 
 
 def load_builtin(name: str) -> Dataset:
@@ -32,6 +33,10 @@ def load_builtin(name: str) -> Dataset:
         from engine.datasets.distance_table import load_cities
 
         return load_cities()
+    if name == "text":
+        from engine.datasets.prose import load_text
+
+        return load_text()
     from sklearn import datasets
 
     title, loader, description = _TABLE[name]

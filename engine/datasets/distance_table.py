@@ -32,16 +32,31 @@ REGIONS = ("west", "north", "centre and east", "south")
 EARTH_RADIUS_KM = 6371.0
 
 
-def looks_like_distances(X: np.ndarray, names: tuple[str, ...]) -> bool:
-    """Whether a parsed table is a distance matrix: named columns, square, symmetric, zero
-    diagonal, no negative entry."""
-    X = np.asarray(X, dtype=np.float64)
+def square_and_named(X: np.ndarray, names: tuple[str, ...]) -> bool:
+    """Shaped like a distance table: n named columns over n rows, n ≥ 3."""
     n = X.shape[0]
-    if n < 3 or X.shape != (n, n) or len(names) != n:
-        return False
+    return n >= 3 and X.shape == (n, n) and len(names) == n
+
+
+def not_distances(X: np.ndarray) -> str:
+    """Why a square table is not a distance matrix, naming the first cell at fault ("" if
+    it is one: symmetric, zero on the diagonal, nowhere negative)."""
+    X = np.asarray(X, dtype=np.float64)
+    negative = np.argwhere(X < 0)
+    if negative.size:
+        i, j = negative[0]
+        return f"row {i + 1}, column {j + 1} is negative ({X[i, j]:g})"
+    diagonal = np.flatnonzero(np.diag(X) != 0)
+    if diagonal.size:
+        i = diagonal[0]
+        return f"the diagonal is not zero (row {i + 1}: {X[i, i]:g})"
     scale = max(float(np.abs(X).max()), 1e-300)
-    return (bool(np.all(X >= 0)) and bool(np.all(np.diag(X) == 0))
-            and bool(np.allclose(X, X.T, rtol=0.0, atol=TOLERANCE * scale)))
+    uneven = np.argwhere(np.abs(X - X.T) > TOLERANCE * scale)
+    if uneven.size:
+        i, j = uneven[0]
+        return (f"it is not symmetric (row {i + 1}, column {j + 1}: {X[i, j]:g}, but row "
+                f"{j + 1}, column {i + 1}: {X[j, i]:g})")
+    return ""
 
 
 def distance_dataset(d: np.ndarray, names, name: str, source: str, description: str,

@@ -15,9 +15,10 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.datasets.arrays import read_npy, read_npz
-from engine.datasets.distance_table import distance_dataset, looks_like_distances
+from engine.datasets.distance_table import distance_dataset, not_distances, square_and_named
 from engine.datasets.errors import DataFileError
 from engine.datasets.labels import encode_labels
+from engine.datasets.prose import looks_like_prose, prose_dataset, with_raw_text
 from engine.datasets.text_table import decode, parse_table
 from engine.datasets.texts import looks_like_items, parse_items, text_dataset
 
@@ -79,12 +80,23 @@ def _array_parts(parts):
 
 
 def _items(path: str, text: str, label_column) -> Dataset:
-    """A text file of one item a line, as a data set of strings."""
-    items = parse_items(text)
+    """A text file of one item a line, as a data set of strings; the whole text rides along
+    (`raw_text`, for the char-RNN). Prose that cannot be read one item a line (long
+    paragraphs, too many lines) becomes a data set of its most frequent words instead."""
     name = Path(path).name
-    return text_dataset(items, Path(path).stem or name, path,
-                        f"{name}: {len(items):,} items, one a line, placed in the plane by "
-                        f"their edit distances", {"label_column": label_column})
+    try:
+        items = parse_items(text)
+    except DataFileError:
+        if not looks_like_prose(text):
+            raise
+        return prose_dataset(text, Path(path).stem or name, path,
+                             f"{name}: a running text of {len(text):,} characters; the rows "
+                             f"are its most frequent words, placed by their edit distances",
+                             {"label_column": label_column})
+    return with_raw_text(text_dataset(items, Path(path).stem or name, path,
+                                      f"{name}: {len(items):,} items, one a line, placed in "
+                                      f"the plane by their edit distances",
+                                      {"label_column": label_column}), text)
 
 
 def _load(path: str, label_column, max_bytes: int) -> Dataset:
@@ -114,20 +126,33 @@ def _table_with_labels(X: np.ndarray, labels) -> bool:
 def _table(path, X, labels, feature_names, label_name, image_shape, kind, label_column
            ) -> Dataset:
     """A parsed table as a data set: a square table of distances, or points and labels."""
-    if labels is None and looks_like_distances(X, feature_names):
-        name = Path(path).name
-        return distance_dataset(X, feature_names, Path(path).stem or name, path,
-                                f"{name}: a table of distances between {X.shape[0]} points.",
-                                options={"label_column": label_column})
-    y, target_names = (None, None) if labels is None else encode_labels(labels)
     name = Path(path).name
+    point_names, note = None, ""
+    if labels is not None and _row_names(labels) and square_and_named(X, feature_names):
+        point_names, labels = tuple(str(label) for label in labels), None
+    if labels is None and square_and_named(X, feature_names):
+        problem = not_distances(X)
+        if not problem:
+            return distance_dataset(X, feature_names, Path(path).stem or name, path,
+                                    f"{name}: a table of distances between {X.shape[0]} "
+                                    "points.", options={"label_column": label_column})
+        note = (f"A square table with named columns, read as points and features, not as "
+                f"distances: {problem}.")
+    y, target_names = (None, None) if labels is None else encode_labels(labels)
     about = f"{name}: {kind}, {X.shape[0]} rows × {X.shape[1]} features"
     if labels is not None:
         about += f", {len(target_names)} classes" + (f" from {label_name!r}" if label_name
                                                       else "")
     return Dataset(name=Path(path).stem or name, X=X, y=y, feature_names=feature_names,
                    target_names=target_names, image_shape=image_shape, source=path,
-                   description=about, options={"label_column": label_column})
+                   description=about, options={"label_column": label_column},
+                   point_names=point_names, note=note)
+
+
+def _row_names(labels) -> bool:
+    """Whether a text column of a square table names its rows rather than classes them: no
+    two alike (a distance table's first column of city names)."""
+    return len(labels) > 1 and len(set(labels)) == len(labels)
 
 
 def load_file(path, label_column="auto", max_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:

@@ -133,6 +133,23 @@ def unequal_noise(n_samples: int = 500, noisy_variance: float = 4.0, seed: int =
     return X, (z[:, 0] > 0).astype(np.int64)
 
 
+RING_MODES = 8
+RING_RADIUS = 2.0
+
+
+def ring(n_samples: int = 800, spread: float = 0.1, seed: int = 0):
+    """Eight round Gaussians of standard deviation `spread` evenly spaced on a circle of
+    radius 2 (the GAN literature's mode-collapse test); the label is the mode's index,
+    counted anticlockwise from the one on the positive x axis."""
+    rng = np.random.default_rng(seed)
+    sizes = _split_evenly(n_samples, RING_MODES)
+    y = np.repeat(np.arange(RING_MODES), sizes)
+    angle = 2.0 * np.pi * y / RING_MODES
+    centres = RING_RADIUS * np.column_stack([np.cos(angle), np.sin(angle)])
+    X = centres + rng.normal(0.0, spread, size=centres.shape)
+    return _shuffled(rng, X, y)
+
+
 @dataclass(frozen=True)
 class Generator:
     """What the dataset panel needs to offer a generator: its name, title and sliders."""
@@ -244,4 +261,13 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
                seed_param()),
               sources.mixture, "Two independent sources mixed by a random 2×2 matrix, "
               "coloured by the sources' quadrant.", sources.QUADRANTS, ("x1", "x2")),
+    Generator("ring", "Ring of eight Gaussians",
+              (_n(800, 16),
+               Float(name="spread", default=0.1, low=0.01, high=0.6, decimals=2,
+                     help="Standard deviation of each Gaussian; the ring's radius is 2, "
+                          "so above about 0.5 the modes merge."),
+               seed_param()),
+              ring, "Eight round Gaussians on a circle of radius 2, coloured by mode: "
+              "a generator that covers only some of them has collapsed.",
+              tuple(f"mode {i + 1}" for i in range(RING_MODES)), ("x1", "x2")),
 )}

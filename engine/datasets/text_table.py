@@ -183,7 +183,8 @@ def _label_index(label_column, names, data, width: int) -> int | None:
 
 
 def _detect_label(names, data, width: int) -> int | None:
-    """A column named like a label, or a last column mostly of text."""
+    """A column named like a label, or a last column mostly of text, or else a first one (a
+    table's row names, as a distance table written by a spreadsheet has them)."""
     if width < 2:
         return None
     if names is not None:
@@ -191,9 +192,12 @@ def _detect_label(names, data, width: int) -> int | None:
         for wanted in LABEL_NAMES:
             if wanted in lower and not (wanted == "y" and "x" in lower):
                 return lower.index(wanted)
-    sample = [row[-1].strip() for row in data[:200]]
-    text = sum(not _is_number(c) and c.lower() not in MISSING for c in sample)
-    return width - 1 if 2 * text > len(sample) else None
+    for j in (width - 1, 0):
+        sample = [row[j].strip() for row in data[:200]]
+        text = sum(not _is_number(c) and c.lower() not in MISSING for c in sample)
+        if 2 * text > len(sample):
+            return j
+    return None
 
 
 def cell_problem(cell: str) -> str:

@@ -7,6 +7,14 @@ features (starting at 0.1, floored at 1e-3): a fixed unit variance would equal t
 spread of standardised data, and on 2-D sets the code collapses to the prior. The ELBO is then
 in standardised units. Either way `LatentModel.decode` gives data units.
 
+β (a β-VAE): training minimises reconstruction + β·KL. β = 1 is the plain VAE; β < 1 lets
+codes spread away from the prior for sharper reconstructions, β > 1 presses them onto it. The
+snapshot's `elbo` is the true ELBO whatever β is, `minimised` what was minimised.
+
+Each run also fixes a set of prior codes z ~ N(0, I) from its seed (`prior_codes`), carried in
+every snapshot, so the window decodes the same samples epoch after epoch; the traversal codes
+(`traversal_codes`) move one latent coordinate at a time from −3 to +3.
+
 torch is imported only inside `run`, through `engine.generative.training.load_torch`.
 """
 
@@ -20,9 +28,10 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
+from engine.generative.judging import can_judge, judged, sample_count
 from engine.generative.training import load_torch, mlp, numpy_mlp, seeded
 from engine.params import Float, Int, seed_param
-from engine.protocol import Algorithm, LatentModel, RunContext
+from engine.protocol import Algorithm, LatentModel, RunContext, frozen
 from engine.registry import register
 
 MIN_LOG_VARIANCE = math.log(1e-3)
@@ -31,6 +40,27 @@ MIN_LOG_VARIANCE = math.log(1e-3)
 # prior on 2-D sets (a worse local optimum of the ELBO, about 0.2 nats lower on moons).
 INITIAL_LOG_VARIANCE = math.log(0.1)
 _CODE_CHUNK = 4096
+PRIOR_IMAGES = 64  # an 8 × 8 grid of decoded samples
+PRIOR_POINTS = 400  # decoded samples drawn over data that are not images
+TRAVERSAL_STEPS = 9
+TRAVERSAL_REACH = 3.0  # ±3 standard deviations: nearly all of the prior's mass
+
+
+def prior_codes(seed: int, latent_dim: int, images: bool) -> np.ndarray:
+    """A run's fixed z ~ N(0, I), from its seed alone: every epoch decodes the same codes, so
+    a user sees the same samples sharpen. numpy's stream, so training's torch one is untouched."""
+    count = PRIOR_IMAGES if images else PRIOR_POINTS
+    return frozen(np.random.default_rng(int(seed)).standard_normal((count, latent_dim)))
+
+
+def traversal_codes(latent_dim: int, steps: int = TRAVERSAL_STEPS,
+                    reach: float = TRAVERSAL_REACH) -> np.ndarray:
+    """(latent_dim · steps, latent_dim) codes, row block i moving z_i from −reach to +reach
+    with every other coordinate at 0: what each latent dimension alone does to the output."""
+    z = np.zeros((latent_dim, steps, latent_dim))
+    dims = np.arange(latent_dim)
+    z[dims, :, dims] = np.linspace(-reach, reach, steps)
+    return z.reshape(latent_dim * steps, latent_dim)
 
 
 @dataclass(frozen=True)
@@ -81,8 +111,10 @@ def negative_elbo_terms(torch, x, logits_or_mean, mu, log_var, likelihood: str, 
 
 
 def epoch_message(epoch: int, n_epochs: int, elbo: float, recon: float, kl: float, *,
-                  previous: float | None = None, n_points: int = 0, batch_size: int = 0) -> str:
-    """What one epoch did: its gradient steps, and how the ELBO moved (per point)."""
+                  previous: float | None = None, n_points: int = 0, batch_size: int = 0,
+                  beta: float = 1.0) -> str:
+    """What one epoch did: its gradient steps, how the ELBO moved (per point), and, when
+    β ≠ 1, what was minimised instead of −ELBO."""
     parts = [f"epoch {epoch} of {n_epochs}"]
     if n_points and batch_size:
         steps = -(-n_points // batch_size)
@@ -98,6 +130,9 @@ def epoch_message(epoch: int, n_epochs: int, elbo: float, recon: float, kl: floa
     else:
         parts.append(f"ELBO {'rose' if elbo > previous else 'fell'} from {before} to {after}")
     parts.append(f" (reconstruction {recon:.1f}, KL {kl:.1f})")
+    if beta != 1.0:
+        parts.append(f"; with β = {beta:g} it minimises reconstruction + {beta:g}·KL = "
+                     f"{recon + beta * kl:.1f}")
     return "".join(parts)
 
 
@@ -109,7 +144,8 @@ class VAE(Algorithm):
     summary = ("Learn a low-dimensional code from which the data can be generated, with "
                "codes kept close to a standard normal so that any code decodes to something.")
     objective = ("Maximise the evidence lower bound per point: "
-                 "ELBO = E_q(z|x)[log p(x|z)] − KL(q(z|x) ‖ N(0, I)).")
+                 "ELBO = E_q(z|x)[log p(x|z)] − KL(q(z|x) ‖ N(0, I)). With β ≠ 1 (a β-VAE) "
+                 "minimise reconstruction + β·KL instead; the ELBO is still reported.")
     params = (
         Int(name="latent_dim", label="latent dimensions", default=2, low=1, high=16,
             help="Size of the code; 2 can be drawn and explored directly."),
@@ -122,6 +158,10 @@ class VAE(Algorithm):
                  "per epoch."),
         Float(name="learning_rate", label="learning rate", default=2e-3, low=1e-4, high=1e-1,
               log=True, decimals=4, help="Step size of the Adam optimiser."),
+        Float(name="beta", label="β (KL weight)", default=1.0, low=0.0, high=20.0, decimals=2,
+              help="Weight of the KL term: training minimises reconstruction + β·KL. 1 is the "
+                   "plain VAE; below 1 sharper reconstructions and codes off the prior, above "
+                   "1 codes pressed onto the prior (a β-VAE) and blurrier outputs."),
         seed_param(),
     )
     snapshot_type = LatentModel
@@ -134,6 +174,8 @@ class VAE(Algorithm):
         device = ctx.torch_device()
         data = prepare(dataset)
         trainer = _Trainer(torch, device, data, params)
+        prior_z = prior_codes(params["seed"], params["latent_dim"],
+                              dataset.image_shape is not None)
         n_epochs = params["epochs"]
         elbo, recon, kl = [], [], []
         for epoch in range(1, n_epochs + 1):
@@ -148,13 +190,21 @@ class VAE(Algorithm):
                 return
             message = epoch_message(epoch, n_epochs, elbo[-1], recon[-1], kl[-1],
                                     previous=elbo[-2] if epoch > 1 else None,
-                                    n_points=dataset.n, batch_size=params["batch_size"])
+                                    n_points=dataset.n, batch_size=params["batch_size"],
+                                    beta=trainer.beta)
             ctx.progress(epoch / n_epochs, message)
+            decoder = numpy_mlp(trainer.decoder, data.output)
+            judgement = None
+            if epoch == n_epochs:
+                done, judgement = judged(self._samples(decoder, data, dataset, params),
+                                         dataset, ctx)
+                if not done:
+                    return
             yield LatentModel(
                 step=epoch - 1,
                 message=message,
                 codes=codes,
-                decoder=numpy_mlp(trainer.decoder, data.output),
+                decoder=decoder,
                 epoch=epoch,
                 n_epochs=n_epochs,
                 elbo=np.array(elbo),
@@ -163,7 +213,19 @@ class VAE(Algorithm):
                 out_mean=data.out_mean,
                 out_scale=data.out_scale,
                 image_shape=dataset.image_shape,
+                beta=trainer.beta,
+                prior_z=prior_z,
+                judgement=judgement,
             )
+
+    @staticmethod
+    def _samples(decoder, data: Prepared, dataset: Dataset, params) -> np.ndarray:
+        """Fresh samples from the prior for judging, in the data's units."""
+        if not can_judge(dataset):
+            return np.empty((0, dataset.d))
+        rng = np.random.default_rng(int(params["seed"]) + 1)
+        z = rng.standard_normal((sample_count(dataset), params["latent_dim"]))
+        return data.out_mean + data.out_scale * decoder(z)
 
 
 class _Trainer:
@@ -175,6 +237,7 @@ class _Trainer:
         self.likelihood = data.likelihood
         self.latent_dim = params["latent_dim"]
         self.batch_size = params["batch_size"]
+        self.beta = float(params["beta"])
         d = data.X.shape[1]
         seed = params["seed"]
         # Initialise on the CPU from the seed without touching torch's global stream.
@@ -206,7 +269,7 @@ class _Trainer:
             z = mu + torch.exp(0.5 * log_var) * noise
             recon, kl = negative_elbo_terms(torch, x, self.decoder(z), mu, log_var,
                                             self.likelihood, self.noise_log_var)
-            loss = (recon + kl).mean()
+            loss = (recon + self.beta * kl).mean()
             self.optimiser.zero_grad(set_to_none=True)
             loss.backward()
             self.optimiser.step()

@@ -13,18 +13,21 @@ from engine.params import Param, ParamError
 
 EXPECTED_SHAPES = {
     "iris": (150, 4), "wine": (178, 13), "digits": (1797, 64), "breast_cancer": (569, 30),
-    "words": (150, 2), "cities": (18, 2), "blobs": (300, 2), "aniso": (300, 2),
+    "words": (150, 2), "cities": (18, 2), "text": (250, 2), "blobs": (300, 2),
+    "aniso": (300, 2),
     "varied": (300, 2), "moons": (300, 2),
     "circles": (300, 2), "swiss_roll": (1000, 3), "s_curve": (1000, 3),
     "lines": (300, 2), "boundaries": (300, 2),
     "unequal_noise": (500, 6), "cocktail_party": (2000, 3), "ica_mixture": (1000, 2),
+    "ring": (800, 2),
 }
 
 
 def test_names_cover_builtin_and_generators():
     assert datasets.names() == tuple(EXPECTED_SHAPES)
-    assert datasets.BUILTIN == ("iris", "wine", "digits", "breast_cancer", "words", "cities")
-    assert list(datasets.GENERATORS) == list(EXPECTED_SHAPES)[6:]
+    assert datasets.BUILTIN == ("iris", "wine", "digits", "breast_cancer", "words", "cities",
+                                "text")
+    assert list(datasets.GENERATORS) == list(EXPECTED_SHAPES)[7:]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_SHAPES))

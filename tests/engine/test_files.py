@@ -318,3 +318,20 @@ def test_garbage_never_escapes_as_another_error(tmp_path):
         except DataFileError:
             continue
         assert np.isfinite(ds.X).all()
+
+
+def test_a_distance_table_with_row_names_is_read_as_distances(tmp_path):
+    text = ",A,B,C,D\nA,0,3,4,5\nB,3,0,5,4\nC,4,5,0,3\nD,5,4,3,0\n"
+    ds = load_file(write(tmp_path, "d.csv", text))
+    assert ds.distances is not None and ds.point_names == ("A", "B", "C", "D")
+    np.testing.assert_array_equal(ds.distances[0], [0, 3, 4, 5])
+
+
+def test_a_nearly_symmetric_square_table_says_why_it_is_not_distances(tmp_path):
+    text = "A,B,C,D\n0,3,4,5\n3,0,5,4\n4,5,0,3\n5,4,3.1,0\n"
+    ds = load_file(write(tmp_path, "n.csv", text))
+    assert ds.distances is None and ds.X.shape == (4, 4)
+    assert ds.note == ("A square table with named columns, read as points and features, not "
+                       "as distances: it is not symmetric (row 3, column 4: 3, but row 4, "
+                       "column 3: 3.1).")
+    assert "negative" in load_file(write(tmp_path, "m.csv", text.replace("3.1", "-3"))).note

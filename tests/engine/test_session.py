@@ -171,24 +171,55 @@ def test_write_is_atomic_and_is_session_file_sniffs(tmp_path):
 
 
 def test_vae_model_restores_its_final_snapshot_without_training(tmp_path):
-    from engine.protocol import RunContext
-
     ds = datasets.load("moons", n_samples=40, seed=0)
-    vae = session.registry.get("vae")
-    params = vae.resolve(ds, {"epochs": 2, "hidden": 8, "batch_size": 16})
-    final = list(vae.run(ds, params, RunContext(seed=0)))[-1]
+    final, params = _final_vae(ds, epochs=2)
     path = tmp_path / "m.model.pt"
-    digest = session.save_model(final, path)
-    back = session.load_model(path, digest, ds)
+    digest = session.save_model(final, path, "vae", params, ds)
+    back = session.load_model(path, digest, ds, "vae")
     np.testing.assert_array_equal(back.codes, final.codes)
     np.testing.assert_array_equal(back.elbo, final.elbo)
     z = np.array([[0.3, -1.0]])
     np.testing.assert_allclose(back.decode(z), final.decode(z))
     assert (back.epoch, back.n_epochs, back.image_shape) == (2, 2, None)
     with pytest.raises(SessionError, match="changed"):
-        session.load_model(path, "0" * 64, ds)
-    with pytest.raises(SessionError, match="trained on 40 points"):
-        session.load_model(path, digest, datasets.load("moons", n_samples=41, seed=0))
+        session.load_model(path, "0" * 64, ds, "vae")
+    with pytest.raises(SessionError, match=r"trained on Two moons \(40 × 2\)"):
+        session.load_model(path, digest, datasets.load("moons", n_samples=41, seed=0), "vae")
+    with pytest.raises(SessionError, match="not of"):
+        session.load_model(path, digest, ds, "gan-2d")
+
+
+def _old_vae_file(snapshot, path) -> str:
+    """A VAE saved as older versions did: a bare state_dict with "meta"; its sha256."""
+    import hashlib
+    import io
+
+    import torch
+
+    state = {}
+    for i, (w, b) in enumerate(zip(snapshot.decoder.weights, snapshot.decoder.biases,
+                                   strict=True)):
+        state[f"decoder.{2 * i}.weight"] = torch.from_numpy(np.array(w))
+        state[f"decoder.{2 * i}.bias"] = torch.from_numpy(np.array(b))
+    for key in ("codes", "elbo", "recon", "kl", "out_mean", "out_scale"):
+        state[key] = torch.from_numpy(np.array(getattr(snapshot, key), dtype=np.float64))
+    state["meta"] = {"hidden": snapshot.decoder.hidden, "output": snapshot.decoder.output,
+                     "epoch": snapshot.epoch, "n_epochs": snapshot.n_epochs,
+                     "step": snapshot.step, "message": snapshot.message, "image_shape": []}
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    path.write_bytes(buffer.getvalue())
+    return hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+def test_a_vae_saved_by_an_older_version_still_reads(tmp_path):
+    ds = datasets.load("moons", n_samples=30, seed=0)
+    final, _ = _final_vae(ds)
+    path = tmp_path / "old.model.pt"
+    digest = _old_vae_file(final, path)
+    back = session.load_model(path, digest, ds, "vae")
+    np.testing.assert_array_equal(back.codes, final.codes)
+    np.testing.assert_allclose(back.decode(back.codes[:3]), final.decode(final.codes[:3]))
 
 
 def test_a_tag_is_not_taken_for_a_file_of_that_name_in_the_current_folder(tmp_path,
@@ -222,23 +253,24 @@ def test_written_files_get_the_normal_mode_not_mkstemps_0600(tmp_path, monkeypat
         os.umask(old)
 
 
-def _final_vae(ds):
+def _final_vae(ds, epochs=1):
+    """A VAE's final snapshot on ds, and the parameters it ran with."""
     from engine.protocol import RunContext
 
     vae = session.registry.get("vae")
-    params = vae.resolve(ds, {"epochs": 1, "hidden": 8, "batch_size": 16})
-    return list(vae.run(ds, params, RunContext(seed=0)))[-1]
+    params = vae.resolve(ds, {"epochs": epochs, "hidden": 8, "batch_size": 16})
+    return list(vae.run(ds, params, RunContext(seed=0)))[-1], params
 
 
 def test_a_model_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     import os
 
     ds = datasets.load("moons", n_samples=30, seed=0)
-    final = _final_vae(ds)
+    final, params = _final_vae(ds)
     path = tmp_path / "m.model.pt"
     old = os.umask(0o022)
     try:
-        digest = session.save_model(final, path)
+        digest = session.save_model(final, path, "vae", params, ds)
     finally:
         os.umask(old)
     assert digest == session.sha256_file(path) and _mode(path) == 0o644
@@ -249,5 +281,5 @@ def test_a_model_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
 
     monkeypatch.setattr(session.os, "replace", fail)
     with pytest.raises(OSError):
-        session.save_model(final, path)
+        session.save_model(final, path, "vae", params, ds)
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind

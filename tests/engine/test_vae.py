@@ -11,8 +11,18 @@ import pytest
 from sklearn.datasets import load_digits, make_moons
 
 from engine.data import Dataset
+from engine.generative import judging
 from engine.generative.training import numpy_mlp
-from engine.generative.vae import VAE, _Trainer, prepare
+from engine.generative.vae import (
+    PRIOR_IMAGES,
+    PRIOR_POINTS,
+    TRAVERSAL_STEPS,
+    VAE,
+    _Trainer,
+    prepare,
+    prior_codes,
+    traversal_codes,
+)
 from engine.protocol import LatentModel, RunContext
 
 FAST = {"hidden": 32, "epochs": 3, "batch_size": 128}
@@ -151,7 +161,9 @@ def test_progress_reports_each_epoch(digits):
     ctx = RunContext(on_progress=lambda f, m: calls.append((f, m)))
     snapshots = list(VAE().start(digits, FAST, ctx))
     assert calls[0][0] == 0.0
-    assert calls[1:] == [(s.epoch / 3, s.message) for s in snapshots]
+    epochs = [call for call in calls[1:] if "judg" not in call[1]]  # and, at the end, judging
+    assert epochs == [(s.epoch / 3, s.message) for s in snapshots]
+    assert calls[-1] == (1.0, "judging the samples (FID, IS, Parzen)…")
 
 
 def test_importing_the_module_does_not_import_torch():
@@ -161,3 +173,86 @@ def test_importing_the_module_does_not_import_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_beta_weights_the_kl_term_and_the_elbo_stays_true(digits):
+    runs = {beta: train(digits, beta=beta)[-1] for beta in (0.0, 1.0, 8.0)}
+    kl = {beta: float(snap.kl[-1]) for beta, snap in runs.items()}
+    assert kl[0.0] > 3 * kl[1.0]  # nothing holds the codes to the prior
+    assert kl[8.0] < kl[1.0] / 3  # codes pressed onto the prior
+    assert runs[8.0].recon[-1] > runs[0.0].recon[-1]  # at the cost of reconstruction
+    for beta, snap in runs.items():
+        assert snap.beta == beta
+        np.testing.assert_allclose(snap.elbo, -(snap.recon + snap.kl))
+        np.testing.assert_allclose(snap.minimised, snap.recon + beta * snap.kl)
+    assert "minimises" not in runs[1.0].message
+    value = runs[8.0].recon[-1] + 8.0 * runs[8.0].kl[-1]
+    assert runs[8.0].message.endswith(
+        f"; with β = 8 it minimises reconstruction + 8·KL = {value:.1f}"), runs[8.0].message
+    assert "β = 0 it minimises reconstruction + 0·KL" in runs[0.0].message
+
+
+def test_beta_zero_leaves_the_kl_out_of_training(digits, monkeypatch):
+    """With β = 0 the KL term has no weight: a very different KL term trains the very same
+    decoder, while with β = 1 it changes what is learnt."""
+    import engine.generative.vae as vae
+
+    plain = {beta: train(digits, beta=beta, epochs=1)[-1] for beta in (0.0, 1.0)}
+    real_terms = vae.negative_elbo_terms
+
+    def other_kl(torch, x, out, mu, log_var, likelihood, noise_log_var):
+        recon, kl = real_terms(torch, x, out, mu, log_var, likelihood, noise_log_var)
+        return recon, kl + 100.0 * mu.pow(2).sum(dim=1)
+
+    monkeypatch.setattr(vae, "negative_elbo_terms", other_kl)
+    changed = {beta: train(digits, beta=beta, epochs=1)[-1] for beta in (0.0, 1.0)}
+    z = traversal_codes(2)
+    np.testing.assert_array_equal(changed[0.0].decode(z), plain[0.0].decode(z))
+    np.testing.assert_array_equal(changed[0.0].recon, plain[0.0].recon)
+    assert not np.allclose(changed[1.0].decode(z), plain[1.0].decode(z))
+
+
+def test_prior_codes_are_fixed_for_a_run_from_its_seed(digits, moons):
+    snapshots = train(digits, seed=5, latent_dim=3)
+    first = snapshots[0].prior_z
+    assert first.shape == (PRIOR_IMAGES, 3) and not first.flags.writeable
+    for snap in snapshots:
+        np.testing.assert_array_equal(snap.prior_z, first)  # the same z at every epoch
+    np.testing.assert_array_equal(first, prior_codes(5, 3, images=True))
+    assert not np.allclose(first, prior_codes(6, 3, images=True))
+    # The same codes, decoded by each epoch's decoder: the samples change as it learns.
+    assert not np.allclose(snapshots[0].decode(first), snapshots[-1].decode(first))
+    assert train(moons, epochs=1)[-1].prior_z.shape == (PRIOR_POINTS, 2)
+
+
+def test_traversal_moves_one_latent_dimension_at_a_time():
+    z = traversal_codes(4)
+    assert z.shape == (4 * TRAVERSAL_STEPS, 4)
+    rows = z.reshape(4, TRAVERSAL_STEPS, 4)
+    for i in range(4):
+        np.testing.assert_allclose(rows[i, :, i], np.linspace(-3.0, 3.0, TRAVERSAL_STEPS))
+        assert not np.delete(rows[i], i, axis=1).any()
+
+
+def test_a_saved_model_keeps_beta_and_its_prior_codes(moons, tmp_path):
+    from engine import session
+
+    final = train(moons, epochs=1, hidden=8, beta=2.5)[-1]
+    path = tmp_path / "m.model.pt"
+    params = VAE().resolve(moons, {**FAST, "epochs": 1, "hidden": 8, "beta": 2.5})
+    digest = session.save_model(final, path, "vae", params, moons)
+    back = session.load_model(path, digest, moons, "vae")
+    assert back.beta == 2.5
+    np.testing.assert_array_equal(back.prior_z, final.prior_z)
+    np.testing.assert_allclose(back.minimised, final.minimised)
+    z = traversal_codes(2)
+    np.testing.assert_allclose(back.decode(z), final.decode(z))
+
+
+def test_the_last_epoch_judges_fresh_samples_from_the_prior(digits, moons):
+    snapshots = train(digits, epochs=2)
+    assert snapshots[0].judgement is None
+    judgement = snapshots[-1].judgement
+    assert judgement.n_samples == judging.sample_count(digits)
+    assert np.isfinite([judgement.fid, judgement.inception, judgement.parzen]).all()
+    assert train(moons, epochs=1)[-1].judgement is None  # not images: nothing to judge

@@ -11,7 +11,8 @@ from engine.protocol import LatentModel, Partition, Spectrum, Tree
 from tests.pixels import distinct_colours
 from tests.ui.conftest import load, run_and_wait
 from ui.main_window import MainWindow
-from ui.views import LatentView, PartitionView, SpectrumView, TreeView
+from ui.views import PartitionView, SpectrumView, TreeView
+from ui.views_latent import LatentView
 
 
 def test_opens_with_a_data_set_and_kmeans_ready(qtbot):
