@@ -1,6 +1,8 @@
 """Small, fast settings per method for tests that run every registered algorithm."""
 
-from engine import datasets
+import functools
+
+from engine import datasets, registry
 
 QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16},
                 "realnvp": {"steps": 20, "layers": 2, "hidden": 8, "batch_size": 64},
@@ -52,3 +54,13 @@ def quick_case(algorithm_id: str):
     """(dataset, params) that run this algorithm in well under a second or two."""
     name, options = QUICK_DATA.get(algorithm_id, ("blobs", {"n_samples": 60}))
     return datasets.load(name, **options), dict(QUICK_PARAMS.get(algorithm_id, {}))
+
+
+@functools.cache
+def quick_run(algorithm_id: str):
+    """(dataset, resolved params, every snapshot) of the quick case with seed 0: run once per
+    test session and shared by the tests that only read it (snapshots are frozen)."""
+    algorithm = registry.get(algorithm_id)
+    dataset, values = quick_case(algorithm_id)
+    params = algorithm.resolve(dataset, values)
+    return dataset, params, tuple(algorithm.start(dataset, params))

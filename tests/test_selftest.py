@@ -37,5 +37,5 @@ def test_selftest_fails_when_a_method_fails(monkeypatch, capsys):
         yield  # pragma: no cover
 
     monkeypatch.setattr(type(registry.get("pca")), "run", broken)
-    assert selftest() == 1
+    assert selftest(["kmeans", "pca"]) == 1
     assert "broken on purpose" in capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Sequence
 
 from engine import datasets, registry
 from engine.protocol import run_to_end
@@ -35,9 +36,11 @@ OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
            "lle": {"n_samples": 500}}
 
 
-def selftest() -> int:
+def selftest(ids: Sequence[str] | None = None) -> int:
+    """Run every method (or those named) on its quick case; 1 if any failed."""
     failures = 0
-    for algorithm in registry.all():
+    chosen = registry.all() if ids is None else [registry.get(i) for i in ids]
+    for algorithm in chosen:
         name = DATA.get(algorithm.id, "blobs")
         t0 = time.perf_counter()
         try:

@@ -51,7 +51,7 @@ PIXELCNN_SAMPLES = 8  # images sampled pixel by pixel for PixelCNN's animation
 # them costs under a tenth of the training time (bench_generative).
 MADE_SAMPLE_EVERY = 8
 PIXELCNN_SAMPLE_EVERY = 4
-EVAL_BATCH = 256  # held-out images per forward pass
+EVAL_BATCH = 64  # held-out images per forward pass: bigger ones ran slower after training
 FIRST_KERNEL = 5  # PixelCNN's type A kernel; the type B layers after it are 3 × 3
 LATER_KERNEL = 3
 UNKNOWN = -1  # a pixel not drawn yet, in PixelCNN's frames

@@ -11,7 +11,7 @@ from engine.clustering import hierarchical
 from engine.data import Dataset
 from engine.export import snapshot_tables, write_csv, write_tables
 from engine.protocol import MLP, LatentModel, Snapshot, run_to_end
-from tests.quick import quick_case
+from tests.quick import quick_run
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +110,8 @@ ALGORITHMS = registry.all()
 @functools.cache
 def _final(algorithm_id: str):
     """(dataset, last snapshot) of a quick run, once per test session."""
-    dataset, params = quick_case(algorithm_id)
-    return dataset, run_to_end(algorithm_id, dataset, params)
+    dataset, _, snapshots = quick_run(algorithm_id)
+    return dataset, snapshots[-1]
 
 
 def _plain(value) -> bool:

@@ -15,22 +15,17 @@ from engine.generative.char_rnn import CharNet
 from engine.generative.diffusion import EpsilonNet
 from engine.generative.realnvp import NumpyFlow
 from engine.model_files import SUFFIX, ModelFileError
-from engine.protocol import MLP, LatentModel, run_to_end
+from engine.protocol import MLP, LatentModel
 from engine.session import Session, sha256_file
-from tests.quick import quick_case
+from tests.quick import quick_run
 
 GENERATIVE = [a for a in registry.all() if a.family == model_files.FAMILY]
-_finals: dict[str, tuple] = {}
 
 
 def final(algorithm_id: str):
-    """(dataset, params, final snapshot) of the quick case, run once per test module."""
-    if algorithm_id not in _finals:
-        algorithm = registry.get(algorithm_id)
-        dataset, values = quick_case(algorithm_id)
-        params = algorithm.resolve(dataset, values)
-        _finals[algorithm_id] = (dataset, params, run_to_end(algorithm, dataset, params))
-    return _finals[algorithm_id]
+    """(dataset, params, final snapshot) of the quick case, run once per test session."""
+    dataset, params, snapshots = quick_run(algorithm_id)
+    return dataset, params, snapshots[-1]
 
 
 # What each kind of numpy network is asked, to compare a rebuilt one with the original.
