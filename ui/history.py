@@ -11,13 +11,24 @@ from engine.protocol import Snapshot
 
 
 def snapshot_bytes(snapshot: Snapshot) -> int:
-    """Bytes held by the snapshot's arrays (shared arrays are counted each time: an upper bound)."""
-    total = 0
-    for f in dataclasses.fields(snapshot):
-        value = getattr(snapshot, f.name)
-        if isinstance(value, np.ndarray):
-            total += value.nbytes
-    return total
+    """Bytes held by the snapshot's arrays, also those inside its nested dataclasses, tuples
+    and lists (a generative model's numpy copy of its networks holds most of its bytes); an
+    array shared with an earlier snapshot is counted again: an upper bound."""
+    return _bytes(snapshot, set())
+
+
+def _bytes(value, seen: set[int]) -> int:
+    if id(value) in seen:
+        return 0
+    if isinstance(value, np.ndarray):
+        seen.add(id(value))
+        return value.nbytes
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        seen.add(id(value))
+        return sum(_bytes(getattr(value, f.name), seen) for f in dataclasses.fields(value))
+    if isinstance(value, tuple | list):
+        return sum(_bytes(v, seen) for v in value)
+    return 0
 
 
 class History:

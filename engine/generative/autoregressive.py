@@ -54,6 +54,7 @@ PIXELCNN_SAMPLE_EVERY = 4
 EVAL_BATCH = 64  # held-out images per forward pass: bigger ones ran slower after training
 FIRST_KERNEL = 5  # PixelCNN's type A kernel; the type B layers after it are 3 × 3
 LATER_KERNEL = 3
+JUDGE_BATCH = 64  # images sampled at once for judging: the frames are (D + 1) × batch × D
 UNKNOWN = -1  # a pixel not drawn yet, in PixelCNN's frames
 BITS_PER_NAT = 1.0 / math.log(2.0)
 
@@ -415,12 +416,15 @@ class _Autoregressive(Algorithm):
         if not can_judge(dataset):
             return True, None
         uniforms = np.random.default_rng([seed, 4]).random((sample_count(dataset), X.shape[1]))
-        drawn = trainer.sample(order, uniforms, ctx)
-        if drawn is None:
-            return False, None
+        finished = []
+        for start in range(0, len(uniforms), JUDGE_BATCH):  # frames grow as batch × pixels²
+            drawn = trainer.sample(order, uniforms[start:start + JUDGE_BATCH], ctx)
+            if drawn is None:
+                return False, None
+            finished.append(drawn[0][-1])
         ink = Dataset(f"{dataset.name}, binarised", X, dataset.y,
                       image_shape=dataset.image_shape)
-        return judged(drawn[0][-1].reshape(len(uniforms), -1), ink, ctx)
+        return judged(np.concatenate(finished).astype(np.float64), ink, ctx)
 
     def order(self, n_pixels: int, params: Mapping[str, Any]) -> np.ndarray:
         """The order in which pixels are drawn: row by row, left to right."""

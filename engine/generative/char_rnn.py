@@ -32,6 +32,7 @@ from engine.protocol import Algorithm, RunContext, Snapshot, frozen
 from engine.registry import register
 
 EMBEDDING = 32  # size of each character's learnt vector
+SCORE_CHUNK = 1024  # held-out characters scored at once: a cancel waits for one chunk
 MAX_ALPHABET = 96  # rarer characters than the 95 most frequent share one symbol
 UNKNOWN = "\N{REPLACEMENT CHARACTER}"
 MAX_TEXT = 1_000_000  # characters a run learns from (the first ones); more makes long epochs
@@ -305,16 +306,24 @@ def build_network(torch, size: int, hidden: int):
     return CharRNN()
 
 
-def held_out_bits(torch, net, codes, device) -> np.ndarray:
+def held_out_bits(torch, net, codes, device, cancelled=lambda: False) -> np.ndarray | None:
     """−log₂ p of each held-out character, read from the empty state: the first is
-    predicted from the zero state, as `CharNet.probabilities` does."""
+    predicted from the zero state, as `CharNet.probabilities` does. In chunks that carry the
+    state on, so that a cancel waits for one chunk, not the whole text; None if cancelled."""
+    x = torch.as_tensor(codes, dtype=torch.long, device=device)[None]
+    h = torch.zeros((1, 1, net.gru.hidden_size), device=device)
+    parts = []
     with torch.no_grad():
-        x = torch.as_tensor(codes, dtype=torch.long, device=device)[None]
-        states, _ = net.gru(net.embed(x[:, :-1]))
-        states = torch.cat([states.new_zeros(1, 1, states.shape[2]), states], dim=1)
-        loss = torch.nn.functional.cross_entropy(net.out(states)[0].double(), x[0],
-                                                 reduction="none")
-    return as_numpy(loss) / LN2
+        for start in range(0, x.shape[1], SCORE_CHUNK):
+            if cancelled():
+                return None
+            chunk = x[:, start:start + SCORE_CHUNK]
+            logits = net.out(h.transpose(0, 1))  # predicts the chunk's first character
+            states, h = net.gru(net.embed(chunk), h)
+            logits = torch.cat([logits, net.out(states[:, :-1])], dim=1)
+            parts.append(torch.nn.functional.cross_entropy(logits[0].double(), chunk[0],
+                                                           reduction="none"))
+    return as_numpy(torch.cat(parts)) / LN2
 
 
 def epoch_message(epoch: int, n_epochs: int, steps: int, train: float, held: float,
@@ -393,7 +402,9 @@ class CharRNN(Algorithm):
             if bits is None:
                 return
             train_bits.append(bits)
-            surprise = held_out_bits(torch, trainer.net, data.held_out, device)
+            surprise = held_out_bits(torch, trainer.net, data.held_out, device, ctx.cancelled)
+            if surprise is None:
+                return
             held_bits.append(float(surprise.mean()))
             message = epoch_message(epoch, n_epochs, trainer.steps, bits, held_bits[-1],
                                     held_bits[-2] if epoch > 1 else None, trainer.streams,

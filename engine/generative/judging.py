@@ -1,11 +1,14 @@
 """Judging a model of digits by its samples: a Fréchet distance in a classifier's features, an
-inception-score-like number, and a Parzen-window log-likelihood of held-out digits.
+inception-score-like number, and a Parzen-window log-likelihood of real digits.
+
+The real digits Parzen scores are held out from the judging classifier only: the models train
+on every row, so a model that copies its training digits scores high (the table says so).
 
 The features come from a small classifier trained here on the labelled images themselves (no
 download: the Inception network of the original measures is far too big and not ours to ship).
 Each number misses something, and `Judgement.rows()` says what next to it.
 
-torch is imported only when a classifier is trained, through `training.load_torch`'s import.
+torch is imported only when a classifier is trained, through `torch_setup.import_torch`.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ MISSES = {
            "with few samples",
     "IS": "never looks at the real digits: blind to samples unlike them and to variety "
           "within a class",
-    "Parzen": "in 64 dimensions mostly measures the bandwidth; favours blur; high for a "
-              "model that copies its training digits",
+    "Parzen": "in many dimensions mostly measures the bandwidth; favours blur; high for a "
+              "model that copies its training digits (these real digits were trained on)",
 }
 
 
@@ -64,14 +67,16 @@ class Judgement:
     real_inception: float
     classifier_accuracy: float
     n_samples: int
+    n_classes: int = 10
 
     def rows(self) -> list[tuple[str, float, float, str]]:
         """(measure, samples, real digits, what it misses), for a table."""
         return [
             ("Fréchet distance (0 best)", self.fid, self.real_fid, MISSES["FID"]),
-            ("inception-like score (10 best)", self.inception, self.real_inception,
-             MISSES["IS"]),
-            ("Parzen log-likelihood, nats", self.parzen, math.nan, MISSES["Parzen"]),
+            (f"inception-like score ({self.n_classes} best)", self.inception,
+             self.real_inception, MISSES["IS"]),
+            ("Parzen log-likelihood of real digits, nats", self.parzen, math.nan,
+             MISSES["Parzen"]),
         ]
 
     def summary(self) -> str:
@@ -95,7 +100,8 @@ def classifier_for(dataset: Dataset, ctx: RunContext | None = None) -> Classifie
     if dataset.y is None:
         raise ValueError("judging needs labelled images, to train the classifier its "
                          "features come from")
-    key = (dataset.name, dataset.n, dataset.d, float(dataset.X.sum()))
+    key = (dataset.name, dataset.n, dataset.d, float(dataset.X.sum()),
+           dataset.y.tobytes())
     if key not in _classifiers:
         _classifiers[key] = _train_classifier(dataset, ctx)
     return _classifiers[key]
@@ -165,7 +171,8 @@ def parzen_log_likelihood(samples: np.ndarray, test: np.ndarray, sigma: float) -
 
 
 def parzen(samples: np.ndarray, real: np.ndarray) -> float:
-    """Parzen's log-likelihood of the second half of `real`, with σ chosen on the first half."""
+    """Parzen's log-likelihood of the second half of `real`, with σ chosen on the first half
+    (real digits the judging classifier did not see; the model may have trained on them)."""
     half = len(real) // 2
     best = max(PARZEN_SIGMAS, key=lambda s: parzen_log_likelihood(samples, real[:half], s))
     return parzen_log_likelihood(samples, real[half:], float(best))
@@ -187,6 +194,7 @@ def judge(samples: np.ndarray, dataset: Dataset, ctx: RunContext | None = None) 
         real_inception=inception_score(classifier.probabilities(X[held])),
         classifier_accuracy=classifier.accuracy,
         n_samples=len(S),
+        n_classes=int(dataset.y.max()) + 1,
     )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from collections.abc import Iterator
 
 import numpy as np
 
 from engine.data import Dataset
-from engine.protocol import MLP, RunContext
+from engine.protocol import MLP, RunContext, frozen
 
 
 def load_torch(ctx: RunContext, what: str = "building the model…"):
@@ -27,10 +28,16 @@ def load_torch(ctx: RunContext, what: str = "building the model…"):
     return import_torch()
 
 
+_seeding = threading.Lock()
+
+
 @contextlib.contextmanager
 def seeded(torch, seed: int):
-    """Build networks from `seed` on the CPU without touching torch's global random stream."""
-    with torch.random.fork_rng(devices=[]):
+    """Build networks from `seed` on the CPU without touching torch's global random stream.
+
+    One at a time: the global stream is shared, and a judging classifier still training on a
+    cancelled run's helper thread must not interleave with a new run building its networks."""
+    with _seeding, torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         yield
 
@@ -50,8 +57,8 @@ def mlp(torch, sizes: tuple[int, ...] | list[int], activation: str = "relu"):
 def numpy_mlp(net, output: str = "identity", hidden: str = "relu") -> MLP:
     """A float64 numpy copy of an `mlp(…)` (ReLU or tanh between layers), as it is now."""
     layers = [m for m in net if hasattr(m, "weight")]
-    weights = tuple(np.array(m.weight.detach().cpu().numpy(), dtype=np.float64) for m in layers)
-    biases = tuple(np.array(m.bias.detach().cpu().numpy(), dtype=np.float64) for m in layers)
+    weights = tuple(as_numpy(m.weight) for m in layers)
+    biases = tuple(as_numpy(m.bias) for m in layers)
     return MLP(weights=weights, biases=biases, hidden=hidden, output=output)
 
 
@@ -68,8 +75,9 @@ def minibatches(torch, n: int, batch_size: int, generator, ctx: RunContext) -> I
 
 
 def as_numpy(tensor) -> np.ndarray:
-    """A float64 numpy copy of a tensor, from whatever device it is on."""
-    return np.array(tensor.detach().cpu().numpy(), dtype=np.float64)
+    """A read-only float64 numpy copy of a tensor, from whatever device it is on: snapshots
+    are shared between threads and nothing may write to them."""
+    return frozen(np.array(tensor.detach().cpu().numpy(), dtype=np.float64))
 
 
 def unit_images(dataset: Dataset, method: str) -> np.ndarray:
