@@ -27,7 +27,7 @@ run: $(VENV)/.run-deps
 test: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadfile
 
 bench: $(VENV)/.dev-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
