@@ -32,7 +32,8 @@ def _run(qtbot, window, algorithm_id):
 def test_gan_grid_slider_and_curves_hold_the_last_snapshot(qtbot, window):
     view, final = _run(qtbot, window, "gan")
     assert view.judgement.isVisibleTo(view) and final.judgement is not None
-    assert view.judgement._table.item(1, 1).text() == f"{final.judgement.inception:.3f}"
+    assert view.judgement._table.item(2, 1).text() == f"{final.judgement.inception:.3f}"
+    assert view.judgement._table.item(3, 0).text().startswith("misses: never looks at the real")
     canvas = view.samples
     assert canvas.current_class() is None
     assert canvas.grid_count() == len(final.noise)

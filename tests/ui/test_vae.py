@@ -50,7 +50,7 @@ def test_digits_show_the_prior_grid_and_a_traversal_row_per_dimension(qtbot, win
 
     # The last snapshot judges fresh samples, and the table holds its numbers.
     assert final.judgement is not None and history[0].judgement is None
-    assert view.judgement.isVisibleTo(view) and view.judgement.shape() == (3, 4)
+    assert view.judgement.isVisibleTo(view) and view.judgement.shape() == (6, 3)
     assert view.judgement._table.item(0, 1).text() == f"{final.judgement.fid:.3f}"
 
     # Back at the first epoch the grid decodes the same prior codes with that epoch's decoder.
