@@ -77,11 +77,12 @@ def points_title(snap: Autoencoding) -> str:
 
 
 def error_title(snap: Autoencoding) -> str:
-    """How far the shown rows' outputs are from the clean rows, beside the inputs' distance."""
+    """How far the shown rows' outputs are from the clean rows, beside the inputs' distance;
+    named apart from the training loss the curve draws (a cross-entropy for images)."""
     if snap.denoising:
-        return (f"squared error of the shown rows<br>output {snap.output_error:.3g}, "
-                f"noisy input {snap.input_error:.3g}")
-    return f"squared error of the shown rows: {snap.output_error:.3g}"
+        return (f"shown rows, squared distance to the clean rows:<br>output "
+                f"{snap.output_error:.3g}, noisy input {snap.input_error:.3g}")
+    return f"shown rows, squared distance to their reconstructions: {snap.output_error:.3g}"
 
 
 class AutoencoderView(View):
