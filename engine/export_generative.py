@@ -248,8 +248,9 @@ def flow_tables(snap, dataset: Dataset) -> dict:
 
 
 def diffusion_tables(snap, dataset: Dataset) -> dict:
-    """The loss per gradient step; the samples' energy distance to the data at each picture
-    (with the starting noise's); the samples with the noise each started from; the
+    """The loss per gradient step; the samples' energy distance to the data, the share of them
+    on the data and the share of the data they cover, at each picture (with the starting
+    noise's); the samples with the noise each started from; the
     schedule."""
     _, _, feature_names = _helpers()
     n = snap.n_steps
@@ -261,9 +262,11 @@ def diffusion_tables(snap, dataset: Dataset) -> dict:
     schedule = np.column_stack([snap.betas, snap.alpha_bar])
     return {
         "loss": _series("step", {"loss": snap.loss}),
-        "distance": _at("step", at, {"energy_distance": snap.distance,
-                                     "noise_energy_distance": np.full(len(at),
-                                                                      snap.noise_distance)}),
+        "distance": _at("step", at, {
+            "energy_distance": snap.distance,
+            "noise_energy_distance": np.full(len(at), snap.noise_distance),
+            "on_the_data": snap.precision, "data_covered": snap.recall,
+            "noise_on_the_data": np.full(len(at), snap.noise_precision)}),
         "samples": (["sample", *names, *(f"start {f}" for f in names)],
                     [(i, *row) for i, row in enumerate(samples.tolist())]),
         "schedule": (["t", "beta", "alpha_bar"],

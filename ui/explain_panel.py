@@ -15,9 +15,10 @@ IDLE_TEXT = "Press Run to play the method, or Step to go through it one step at 
 TEXT_FACTOR = 1.15  # a little larger than the rest of the window's text
 
 
-def step_title(index: int, total: int, last: bool = False) -> str:
-    """ "Step 3 of 12" for the 0-based `index`; "…, the last" once the run is over."""
-    title = f"Step {index + 1} of {total}"
+def step_title(index: int, total: int, last: bool = False, frame_name: str = "Step") -> str:
+    """ "Step 3 of 12" for the 0-based `index`; "…, the last" once the run is over. A run
+    whose snapshots are pictures of a longer training counts "Picture 3 of 12"."""
+    title = f"{frame_name} {index + 1} of {total}"
     return f"{title}, the last" if last else title
 
 
@@ -50,8 +51,9 @@ class ExplainPanel(QFrame):
         """What the strip says, as plain text (for tests and screen readers)."""
         return f"{self._title} — {self._message}" if self._title else self._message
 
-    def show_step(self, index: int, total: int, message: str, last: bool = False) -> None:
-        self._title = step_title(index, total, last)
+    def show_step(self, index: int, total: int, message: str, last: bool = False,
+                  frame_name: str = "Step") -> None:
+        self._title = step_title(index, total, last, frame_name)
         self._message = message or "(this step says nothing about itself)"
         self.label.setText(f"<b>{html.escape(self._title)}</b> — {html.escape(self._message)}")
         self.label.setAccessibleName(self.text())

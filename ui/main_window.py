@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.method_panel = AlgorithmPanel()
         self.run_bar = RunBar()
         self.explain = ExplainPanel()
+        self._frame_name = "Step"  # what the last run's timeline counts
         self.controller.set_rate(self.run_bar.rate())
         self.data_view = DataView()
         self.views: dict[type[Snapshot], View] = {}
@@ -367,6 +368,8 @@ class MainWindow(QMainWindow):
             self.run_bar.set_message(f"Loading {' and '.join(loading)} (first use, a few "
                                      f"seconds), then running {algorithm.name}…")
             self.run_bar.repaint()
+        self._frame_name = algorithm.frame_name
+        self.run_bar.set_frame_name(algorithm.frame_name)
         self.controller.start(algorithm, dataset, self.method_panel.values(), paused=paused)
         return True
 
@@ -403,7 +406,8 @@ class MainWindow(QMainWindow):
         history = self.controller.history
         if 0 <= i < len(history):
             last = not self.controller.is_running() and i == len(history) - 1
-            self.explain.show_step(i, len(history), history[i].message, last)
+            self.explain.show_step(i, len(history), history[i].message, last,
+                                   self._frame_name)
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         """Draw the newest step, unless the user has scrubbed the timeline back."""
@@ -460,8 +464,8 @@ class MainWindow(QMainWindow):
         if outcome == "cancelled":
             self.run_bar.set_message(self._cancel_reason or "Cancelled.")
         else:
-            steps = "1 step" if n == 1 else f"{n} steps"
-            self.run_bar.set_progress(1.0, f"Done: {steps}.")
+            word = self._frame_name.lower()
+            self.run_bar.set_progress(1.0, f"Done: {n} {word}{'' if n == 1 else 's'}.")
         self._cancel_reason = ""
         if self.run_bar.history_length():
             self._explain(self.run_bar.shown())  # the newest step is now the last

@@ -105,6 +105,7 @@ class RunBar(QWidget):
         self.timeline.valueChanged.connect(self._on_timeline)
         self._following = True
         self._n = 0
+        self._frame_name = "Step"
         self.set_running(False)
         self._on_speed(self.speed.value())
         self._update_back()
@@ -188,10 +189,15 @@ class RunBar(QWidget):
         self._update_back()
         self.scrubbed.emit(i)
 
+    def set_frame_name(self, name: str) -> None:
+        """What the timeline counts ("Step", "Picture"): the run's algorithm says."""
+        self._frame_name = name
+        self._update_label()
+
     def _update_back(self) -> None:
         """Back has somewhere to go only past the first recorded step."""
         self.back_button.setEnabled(self._n > 0 and self.timeline.value() > 0)
 
     def _update_label(self):
         shown = self.timeline.value() + 1 if self._n else 0
-        self.step_label.setText(f"step {shown} / {self._n}")
+        self.step_label.setText(f"{self._frame_name.lower()} {shown} / {self._n}")

@@ -119,6 +119,7 @@ class AutoencoderView(View):
             main, side = 620, 420
         self.splitter.setSizes([0, main, side] if images else [main, 0, side])
         _scatter_for(frame, self.points, frame.dataset.y)
+        self.points.lock_aspect_for(frame.xy)
         self.points.set_reconstructions(None, None)
         self.points.set_curve(None)
         self.points.set_title(None)

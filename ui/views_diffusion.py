@@ -71,6 +71,7 @@ class DiffusionView(View):
         for canvas in (self.forward, self.reverse):
             canvas.clear()
             canvas.set_axis_labels(*frame.axis_labels)
+            canvas.lock_aspect_for(frame.xy)
         self.loss.clear()
         self.schedule.clear()
 
@@ -190,7 +191,7 @@ class DiffusionView(View):
         self.reverse.slider.set_text(f"{k} of {snap.T} (t = {t})")
         what = "x_T: the starting noise" if k == 0 else (
             "x_0: the samples" if t == 0 else f"x_{t}: {k} reverse steps from noise")
-        if len(snap.distance):
-            what += (f"<br>energy distance to data {snap.distance[-1]:.3f} "
-                     f"(noise {snap.noise_distance:.3f})")
+        if len(snap.precision):
+            what += (f"<br>{snap.precision[-1]:.0%} on the data (noise: "
+                     f"{snap.noise_precision:.0%}), {snap.recall[-1]:.0%} of it covered")
         self.reverse.set_title(what)

@@ -104,8 +104,10 @@ class LatentView(View):
     def set_frame(self, frame: DataFrame2D) -> None:
         super().set_frame(frame)
         _scatter_for(frame, self.scatter, frame.dataset.y)
+        self.scatter.lock_aspect_for(frame.xy)
         for canvas in (self.prior_points, self.traversal_points):
             canvas.set_points(frame.xy)  # grey: the palette names the paths here
+            canvas.lock_aspect_for(frame.xy)
             canvas.set_axis_labels(*frame.axis_labels)
             canvas.set_samples(None)
             canvas.set_paths(None)

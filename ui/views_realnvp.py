@@ -14,6 +14,7 @@ from engine.generative.realnvp import FlowModel
 from ui.views import DataFrame2D, View
 from widgets.curves import CurveCanvas
 from widgets.flow import FlowDensityCanvas, WarpCanvas
+from widgets.scatter import spans_alike
 
 
 class FlowView(View):
@@ -35,6 +36,8 @@ class FlowView(View):
         self.density.clear()
         if dataset.X.shape[1] == 2:
             self.density.set_points(dataset.X, dataset.y)
+            self.density.lock_aspect_for(dataset.X)
+            self.warp.plot_item.getViewBox().setAspectLocked(spans_alike(dataset.X))
             names = dataset.feature_names
             self.density.set_axis_labels(names[0], names[1])
             self.warp.set_labels(names[0], names[1])

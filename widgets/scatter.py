@@ -24,6 +24,20 @@ WEIGHT_LEVELS = 12  # distinct disc sizes
 MAX_NAMED = 60  # points whose names a scatter writes beside them, at most
 
 
+EQUAL_UNITS_SPAN = 3.0
+
+
+def spans_alike(points: np.ndarray) -> bool:
+    """Whether the points' x and y spans are within EQUAL_UNITS_SPAN times of each other."""
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) < 2:
+        return False
+    spans = np.ptp(points[np.isfinite(points).all(axis=1)], axis=0)
+    if not spans.size or spans.min() <= 0:
+        return False
+    return bool(spans.max() / spans.min() <= EQUAL_UNITS_SPAN)
+
+
 class ScatterCanvas(Canvas):
     """Scatter of (n, 2) points coloured by label, with optional centres, trails and segments."""
 
@@ -310,6 +324,12 @@ class ScatterCanvas(Canvas):
     def set_aspect_locked(self, locked: bool) -> None:
         """Equal units on both axes (Voronoi cells then look right); off by default."""
         self.plot_item.getViewBox().setAspectLocked(locked)
+
+    def lock_aspect_for(self, points: np.ndarray) -> None:
+        """Equal units on both axes when the points' two spans are alike, so that a ring of a
+        2-D model looks round; free when they differ more than EQUAL_UNITS_SPAN times, where
+        equal units would leave the points a thin strip (features in unlike units)."""
+        self.set_aspect_locked(spans_alike(points))
 
     def set_centre_size(self, px: float) -> None:
         """Centre marker size in pixels, before the style's marker scale."""

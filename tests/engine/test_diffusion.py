@@ -12,6 +12,7 @@ from scipy import stats
 
 from engine import datasets
 from engine.data import Dataset
+from engine.generative.coverage import precision_recall
 from engine.generative.diffusion import (
     ARROW_CELLS,
     Diffusion,
@@ -222,9 +223,9 @@ def test_snapshots_carry_the_loss_per_step_and_say_so(tiny_run):
     last = tiny_run[-1]
     assert [s.step for s in tiny_run] == list(range(len(tiny_run)))
     assert last.loss.shape == (TINY["train_steps"],) and last.train_step == TINY["train_steps"]
-    assert len(last.distance) == len(tiny_run)
+    assert len(last.distance) == len(last.precision) == len(last.recall) == len(tiny_run)
     assert last.message.startswith(f"gradient step {TINY['train_steps']} of ")
-    assert "energy distance" in last.message
+    assert f"{last.precision[-1]:.0%} of the samples lie on the data" in last.message
     assert last.paths.dtype == np.float32 and not last.paths.flags.writeable
 
 
@@ -278,3 +279,13 @@ def test_cancel_stops_within_a_step(moons):
     wire = TripWire(trip=5)
     snapshots = list(DiffusionModel().start(moons, TINY, RunContext(cancel_event=wire)))
     assert snapshots == [] and wire.looks == wire.trip
+
+
+def test_samples_keep_out_of_the_gap_between_two_rings():
+    """Without the point features the network drew a disc over concentric circles."""
+    circles = datasets.load("circles", n_samples=300)
+    _, trainer = _trainer(circles, {**LEARN, "hidden": 128, "samples": 300})
+    trainer.train(1200, RunContext(), [])
+    samples, noise = trainer.sample(RunContext())[[0, -1]]
+    on_data, _ = precision_recall(samples, trainer.Z)
+    assert on_data > precision_recall(noise, trainer.Z)[0] + 0.2

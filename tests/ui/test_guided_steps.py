@@ -8,6 +8,7 @@ from engine import registry
 from tests.ui.conftest import run_and_wait
 from tests.ui.test_menus import _actions
 from tests.ui.test_runs import _Endless
+from ui.explain_panel import step_title
 from ui.run_bar import SPEED_RATES
 
 KMEANS = {"n_clusters": 3, "init": "random", "seed": 4}
@@ -167,3 +168,11 @@ def test_changing_a_parameter_ends_a_paused_run(qtbot, stepped):
     w.step()
     qtbot.waitUntil(lambda: len(w.controller.history) == 1, timeout=10000)
     assert len(w.controller.history[0].centres) == 2
+
+
+def test_a_trained_network_counts_pictures_not_steps():
+    """Its message counts gradient steps; the timeline's own count must not read as a second
+    clock of steps."""
+    assert registry.get("vae").frame_name == "Picture"
+    assert registry.get("kmeans").frame_name == "Step"
+    assert step_title(39, 40, True, "Picture") == "Picture 40 of 40, the last"
