@@ -303,6 +303,14 @@ class Algorithm:
     # on X, the 2-D map made of them, and the window says so (`input_note`).
     reads: ClassVar[tuple[str, ...]] = ()
 
+    @property
+    def frame_name(self) -> str:
+        """What the timeline counts: "Step" where a snapshot is one step of the method;
+        "Picture" for a network trained by gradient steps, which takes many between two
+        snapshots (its message counts those: "Step 40 of 40 — training step 4,000" read as
+        two clocks disagreeing)."""
+        return "Picture" if "torch" in self.libraries else "Step"
+
     def input_note(self, dataset: Dataset) -> str:
         """A sentence for beside the form when this method will see only the 2-D map that
         stands in for the data (a distance table's, a word list's), or ""."""
