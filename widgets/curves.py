@@ -32,7 +32,7 @@ class CurveCanvas(Canvas):
         self.plot_widget.setMinimumSize(120, 90)
         self.plot_item = self.plot_widget.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
-        self._corner_legend = CornerLegend(self.plot_item, self._all_points)
+        self._corner_legend = CornerLegend(self.plot_item, self._all_points, headroom=True)
         self.legend = self._corner_legend.legend
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setZValue(100)

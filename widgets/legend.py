@@ -36,15 +36,43 @@ def emptiest_corner(u: np.ndarray, v: np.ndarray, width: float, height: float
 
 
 class CornerLegend:
-    """The plot's legend, re-anchored whenever the view or the data changes."""
+    """The plot's legend, re-anchored whenever the view or the data changes.
 
-    def __init__(self, plot_item: pg.PlotItem, points: Points) -> None:
+    `headroom`: where every corner would hide data (a noisy loss curve fills the whole plot),
+    raise the top of the automatic range by the legend's height, so that the legend sits above
+    the data instead of over it. Decided on the data's own extent, not on the view (which the
+    headroom itself changes), so it cannot flicker."""
+
+    def __init__(self, plot_item: pg.PlotItem, points: Points, headroom: bool = False) -> None:
         self.legend = plot_item.addLegend(offset=(-MARGIN_PX, MARGIN_PX))
         self._view = plot_item.getViewBox()
         self._points = points
         self.corner = CORNERS[0]
+        self._headroom = None
+        if headroom:  # an invisible point the automatic range takes in
+            self._headroom = pg.ScatterPlotItem(size=0, pen=None, brush=None)
+            self._headroom.setVisible(False)
+            plot_item.addItem(self._headroom)
         self._view.sigRangeChanged.connect(self.update)
         self._view.sigResized.connect(self.update)
+
+    def _raise_top(self, x: np.ndarray, y: np.ndarray, width: float, height: float) -> bool:
+        """Make room above the data when every corner of the data's own extent is full."""
+        if self._headroom is None:
+            return False
+        need = False
+        if x.size and self.legend.isVisible() and height < 0.5:
+            low, high = float(y.min()), float(y.max())
+            left, right = float(x.min()), float(x.max())
+            if high > low and right > left:
+                u = (x - left) / (right - left)
+                v = (high - y) / (high - low)
+                need = min(covered(u, v, c, width, height) for c in CORNERS) > 0
+        if need:
+            top = high + (high - low) * height / (1.0 - height)
+            self._headroom.setData([right], [top])
+        self._headroom.setVisible(need)
+        return need
 
     def update(self, *_) -> None:
         """Move the legend to the emptiest corner for the data and view as they are now."""
@@ -61,7 +89,8 @@ class CornerLegend:
         v = (rect.bottom() - y[keep]) / rect.height()  # viewRect's bottom is the top in data y
         width = (size.width() + MARGIN_PX) / w_px
         height = (size.height() + MARGIN_PX) / h_px
-        corner = emptiest_corner(u, v, width, height)
+        raised = self._raise_top(x[keep], y[keep], width, height)
+        corner = CORNERS[0] if raised else emptiest_corner(u, v, width, height)
         if corner != self.corner:
             self.corner = corner
             offset = (-MARGIN_PX if corner[0] else MARGIN_PX,
