@@ -38,8 +38,9 @@ def show_nll(curve: CurveCanvas, snap: AutoregressiveModel) -> None:
     epochs = np.arange(1, len(snap.train_nll) + 1)
     curve.set_curves({TRAINING: snap.train_nll, HELD_OUT: snap.held_out_nll}, x=epochs)
     curve.set_cursor(len(epochs) - 1)
-    curve.set_title(f"NLL after epoch {snap.epoch}: {snap.train_nll[-1]:.1f} bits training,"
-                    f"<br>{snap.held_out_nll[-1]:.1f} held out (raw pixels: {snap.n_pixels})")
+    # one short line: at a projector the side column is narrow (the message gives the rest)
+    curve.set_title(f"epoch {snap.epoch}: {snap.train_nll[-1]:.1f} / "
+                    f"{snap.held_out_nll[-1]:.1f} bits")
 
 
 def made_mask_panels(snap: MadeModel) -> tuple[list[np.ndarray], list[str]]:
@@ -123,6 +124,6 @@ class PixelCNNView(View):
         show_nll(self.curve, snap)
         self.judgement.set_judgement(snap.judgement)
         a, b = snap.kernel_masks
-        self.kernels.set_masks([a, b], [f"type A, first layer\n{a.shape[0]} × {a.shape[1]}",
-                                        f"type B, later layers\n{b.shape[0]} × {b.shape[1]}"],
-                               "coloured: weight kept")
+        self.kernels.set_masks([a, b], [f"A {a.shape[0]}×{a.shape[1]}",
+                                        f"B {b.shape[0]}×{b.shape[1]}"],
+                               "A: the first layer, B: the rest\nfaint: weight cut")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
@@ -19,6 +20,18 @@ from widgets.style import Style, base_points
 
 GAP = 0.12  # between cells, in cell widths
 TITLE_BAND = 0.34  # room above the cells for two lines of title, in cell heights
+
+
+CUT_TINT = 0.12  # how far a cut connection's colour goes from the background to the text's
+
+
+def cut_colour(style: Style) -> str:
+    """A faint tint of the background: a cut connection stays visible as a cell, so a 5 × 5
+    kernel reads as a square with some cells kept, not as a shape of its own."""
+    back, fore = QColor(style.theme.background), QColor(style.theme.foreground)
+    mixed = [round(b + CUT_TINT * (f - b)) for b, f in
+             zip(back.getRgb()[:3], fore.getRgb()[:3], strict=True)]
+    return QColor(*mixed).name()
 
 
 class MaskCanvas(Canvas):
@@ -44,8 +57,7 @@ class MaskCanvas(Canvas):
         self.apply_style(self.canvas_style())
 
     def _restyle(self, style: Style) -> None:
-        table = colour_map(style.theme.dark, style.theme.background).getLookupTable(
-            0.0, 1.0, 256)
+        table = colour_map(style.theme.dark, cut_colour(style)).getLookupTable(0.0, 1.0, 256)
         for item in self._items:
             item.setLookupTable(table)
         for title in [*self._titles, self._caption]:
@@ -86,7 +98,7 @@ class MaskCanvas(Canvas):
         self._caption.setVisible(bool(caption) and bool(masks))
         if masks:
             width = cols * (1.0 + GAP) - GAP
-            extra = band / 2 if caption else 0.0
+            extra = 0.8 * band * (caption.count("\n") + 1) if caption else 0.0  # a line each
             self._box.setRange(QRectF(-GAP / 2, 0.0, width + GAP, height + extra + GAP / 2),
                                padding=0.0)
 
@@ -97,7 +109,7 @@ class MaskCanvas(Canvas):
         style = self.canvas_style()
         while len(self._items) <= i:
             item = pg.ImageItem(axisOrder="row-major")
-            item.setLookupTable(colour_map(style.theme.dark, style.theme.background)
+            item.setLookupTable(colour_map(style.theme.dark, cut_colour(style))
                                 .getLookupTable(0.0, 1.0, 256))
             self._box.addItem(item)
             self._items.append(item)
