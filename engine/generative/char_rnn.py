@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
-from engine.generative.training import as_numpy, load_torch, seeded
+from engine.generative.training import as_numpy, load_torch, overfitting_note, seeded
 from engine.params import Float, Int, seed_param
 from engine.protocol import Algorithm, RunContext, Snapshot, frozen
 from engine.registry import register
@@ -408,7 +408,8 @@ class CharRNN(Algorithm):
             held_bits.append(float(surprise.mean()))
             message = epoch_message(epoch, n_epochs, trainer.steps, bits, held_bits[-1],
                                     held_bits[-2] if epoch > 1 else None, trainer.streams,
-                                    trainer.seq_len)
+                                    trainer.seq_len) + overfitting_note(
+                held_bits, range(1, epoch + 1), True, "bits per character", "epoch")
             ctx.progress(epoch / n_epochs, message)
             yield CharModel(
                 step=epoch - 1, message=message,

@@ -30,7 +30,14 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
-from engine.generative.training import load_torch, minibatches, mlp, numpy_mlp, seeded
+from engine.generative.training import (
+    load_torch,
+    minibatches,
+    mlp,
+    numpy_mlp,
+    overfitting_note,
+    seeded,
+)
 from engine.params import Float, Int, seed_param
 from engine.protocol import MLP, Algorithm, RunContext, Snapshot, frozen
 from engine.registry import register
@@ -199,7 +206,7 @@ class RealNVP(Algorithm):
                  "alternating."),
         Int(name="hidden", label="hidden units", default=64, low=4, high=256,
             help="Width of the two hidden layers of each layer's scale-and-shift network."),
-        Int(name="steps", label="gradient steps", default=600, low=10, high=20000,
+        Int(name="steps", label="gradient steps", default=300, low=10, high=20000,
             help="Adam steps, each on one mini-batch; on a few hundred points, many more "
                  "fit the training points ever closer and the held-out ones worse."),
         Int(name="batch_size", label="batch size", default=256, low=8, high=2048,
@@ -248,7 +255,10 @@ class RealNVP(Algorithm):
                 step += 1
                 if step % every == 0 or step == n_steps:
                     scores = trainer.evaluate()
-                    message = step_message(step, n_steps, trace[-1][1], *scores)
+                    message = step_message(step, n_steps, trace[-1][1], *scores) + \
+                        overfitting_note([t for _, _, t in trace] + [scores[1]],
+                                         [s for s, _, _ in trace] + [step], False,
+                                         "log-likelihood")
                     ctx.progress(step / n_steps, message)
                     yield self._picture(trainer, trace, step, n_steps, scores, message)
                 if step == n_steps:

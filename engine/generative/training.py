@@ -91,3 +91,25 @@ def unit_images(dataset: Dataset, method: str) -> np.ndarray:
         raise ValueError(f"{method} needs pixel values of 0 or more, with some above 0 "
                          f"(this data set's range is {low:g} to {top:g})")
     return X / top
+
+
+OVERFIT_MARGIN = 0.05  # of the held-out score's best, before a fall is called overfitting
+
+
+def overfitting_note(held_out, when, lower_is_better: bool, unit: str, what: str = "step"
+                     ) -> str:
+    """A clause for a run's message once the held-out score has moved away from its best by
+    more than OVERFIT_MARGIN of it (and at least 0.01): where the best was, and that since then
+    the model learns its training rows rather than the data; else "". A model left to
+    overfit in silence teaches that more training is always better."""
+    scores = np.asarray(held_out, dtype=np.float64)
+    if scores.size < 2 or not np.all(np.isfinite(scores)):
+        return ""
+    signed = scores if lower_is_better else -scores
+    best = int(np.argmin(signed))
+    worse = float(signed[-1] - signed[best])
+    if best == scores.size - 1 or worse <= max(0.01, OVERFIT_MARGIN * abs(float(scores[best]))):
+        return ""
+    return (f"; overfitting: held-out {unit} was best at {what} {int(when[best]):,} "
+            f"({scores[best]:.3f}), and worse since, as the model learns its training rows "
+            f"rather than the data (fewer {what}s or a smaller model would do better)")
