@@ -32,12 +32,13 @@ def display_arrows(pushes: np.ndarray, box: tuple[float, float, float, float]) -
 
 
 def plane_title(snap: AdversarialPlane) -> str:
-    """The picture's title: the loss and the modes covered (the step is in the run bar, and
-    a title that changes every frame would be laid out again every frame)."""
-    text = f"{snap.loss} G loss"
-    if snap.n_modes:
-        text += (f": {snap.modes_covered} of {snap.n_modes} modes covered "
-                 f"({snap.on_modes:.0%} on a mode)")
+    """The picture's title: the modes covered, then the setting apart from that result (the
+    step is in the run bar, and a title that changes every frame would be laid out again every
+    frame)."""
+    setting = f"generator loss: {snap.loss}"
+    text = setting if not snap.n_modes else (
+        f"{snap.modes_covered} of {snap.n_modes} modes covered, {snap.on_modes:.0%} of samples "
+        f"on a mode · {setting}")
     return text + "<br>D(x): green = real, purple = generated; arrows: −∂L<sub>G</sub>/∂x"
 
 
