@@ -128,6 +128,10 @@ class Dataset:
     def summary(self) -> str:
         """One line for the preview: n, d and the labels."""
         labels = f"{self.n_classes} classes" if self.has_labels else "no labels"
+        if self.raw_text is not None:  # the text first: the rows only stand in for it
+            return (f"{self.name}: a text of {len(self.raw_text):,} characters "
+                    f"({len(set(self.raw_text))} different); as rows for other methods, "
+                    f"{self.n} words × {self.d} features, {labels}")
         return f"{self.name}: {self.n} points × {self.d} features, {labels}"
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +39,7 @@ BUILTIN_TITLES = {"iris": "Iris", "wine": "Wine", "digits": "Digits (8×8 images
 LABEL_CHOICES = (("labels: detect", "auto"), ("labels: none", None),
                  ("labels: last column", -1), ("labels: first column", 0))
 PREVIEW_ROWS = 8
+PROSE_PREVIEW = 2000  # characters of a text shown in the preview
 PREVIEW_COLUMNS = 8
 FEATURES = "features"  # the view chooser's other choice: two features picked by name
 VIEW_KINDS = (("First two principal components", PCA), ("Two features", FEATURES))
@@ -98,11 +100,20 @@ class DatasetPanel(QWidget):
         self._build_view_chooser()
         self.preview = QTableWidget()
         self.preview.setMaximumHeight(170)
+        self.prose = QPlainTextEdit()  # a text's beginning, shown instead of its word rows
+        self.prose.setReadOnly(True)
+        self.prose.setMaximumHeight(170)
+        self.prose.setVisible(False)
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
         row = QHBoxLayout()
         row.addWidget(self.source, 1)
         row.addWidget(self.open_button)
+        self.type_button = QPushButton("Type a text…")
+        self.type_button.setToolTip("Type or paste a text, for Huffman and arithmetic coding "
+                                    "or the char-RNN")
+        self.type_button.clicked.connect(self._type_text)
+        row.addWidget(self.type_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -112,6 +123,7 @@ class DatasetPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.view_box)
         layout.addWidget(self.preview)
+        layout.addWidget(self.prose)
 
         self.source.currentIndexChanged.connect(self._on_source)
         self.open_button.clicked.connect(self._open_dialog)
@@ -168,6 +180,16 @@ class DatasetPanel(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Open a data file", "", FILE_FILTER)
         if path:
             self.load_path(path)
+
+    def _type_text(self) -> None:
+        """A text typed in a box becomes the data set (the last typed text is offered again)."""
+        from ui.text_dialog import TextDialog
+
+        previous = self.dataset.raw_text if self.dataset is not None and \
+            self.dataset.source == "typed" else ""
+        dialog = TextDialog(self, previous or "")
+        if dialog.exec() and dialog.dataset is not None:
+            self.set_dataset(dialog.dataset)
 
     def _on_source(self, index: int) -> None:
         name = self.source.itemData(index)
@@ -361,6 +383,11 @@ class DatasetPanel(QWidget):
             self.view_kind.setCurrentIndex(self.view_kind.findData(PCA))
 
     def _fill_preview(self, dataset: Dataset) -> None:
+        text = dataset.raw_text is not None
+        self.prose.setVisible(text)
+        self.preview.setVisible(not text)
+        if text:
+            self.prose.setPlainText(dataset.raw_text[:PROSE_PREVIEW])
         cols = min(dataset.d, PREVIEW_COLUMNS)
         headers = list(dataset.feature_names[:cols]) + (["label"] if dataset.has_labels else [])
         rows = min(dataset.n, PREVIEW_ROWS)

@@ -194,3 +194,13 @@ def test_the_source_box_names_where_the_data_came_from(qtbot, window, tmp_path):
     assert panel.source.placeholderText() == made.name and panel.options.values() == {}
     _select(qtbot, window, "iris")  # choosing from the box loads as ever
     assert window.dataset.name.lower().startswith("iris") and panel.source.currentText() == "Iris"
+
+
+def test_a_text_previews_as_prose_not_as_its_word_rows(qtbot, window):
+    panel = window.data_panel
+    load(qtbot, window, datasets.load("text"))
+    assert panel.prose.isVisible() and not panel.preview.isVisible()
+    assert panel.prose.toPlainText() == window.dataset.raw_text[:len(panel.prose.toPlainText())]
+    assert "a text of" in panel.status.text() and "characters" in panel.status.text()
+    load(qtbot, window, datasets.load("iris"))
+    assert panel.preview.isVisible() and not panel.prose.isVisible()
