@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 MARGIN_PX = 10
+TALL_LEGEND = 0.35  # of the plot's height: a legend taller than this lays its entries in a row
 # Top right first: with ties (no data anywhere) the legend stays where readers look for it.
 CORNERS = ((1.0, 0.0), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0))
 
@@ -56,6 +57,23 @@ class CornerLegend:
         self._view.sigRangeChanged.connect(self.update)
         self._view.sigResized.connect(self.update)
 
+    def _fit_columns(self, width: float, height: float, w_px: float, h_px: float) -> bool:
+        """One row of entries side by side where a column of them would take more than
+        TALL_LEGEND of a small plot's height (and the row fits its width); else one column.
+        Decided on the size of one entry, so the choice does not flip with its own result.
+        Whether the layout changed."""
+        n = len(self.legend.items)
+        if n < 2:
+            return False
+        columns = self.legend.columnCount
+        rows = -(-n // columns)
+        entry_w, entry_h = width / min(columns, n), height / rows
+        wanted = n if (n * entry_h > TALL_LEGEND * h_px and n * entry_w < 0.9 * w_px) else 1
+        if wanted == columns:
+            return False
+        self.legend.setColumnCount(wanted)
+        return True
+
     def _raise_top(self, x: np.ndarray, y: np.ndarray, width: float, height: float) -> bool:
         """Make room above the data when every corner of the data's own extent is full."""
         if self._headroom is None:
@@ -81,6 +99,8 @@ class CornerLegend:
         w_px, h_px = self._view.width(), self._view.height()
         if rect.width() <= 0 or rect.height() <= 0 or w_px <= 0 or h_px <= 0:
             return
+        if self._fit_columns(size.width(), size.height(), w_px, h_px):
+            size = self.legend.boundingRect()
         x, y = self._points()
         x = np.asarray(x, dtype=np.float64).ravel()
         y = np.asarray(y, dtype=np.float64).ravel()

@@ -48,6 +48,24 @@ def test_a_rising_curve_moves_the_legend_off_its_end(qtbot, curves):
     assert curves.legend.isVisible()
 
 
+def test_a_noisy_curve_filling_the_plot_gets_room_above_it(qtbot, curves):
+    x = np.arange(200.0)
+    noisy = np.random.default_rng(0).uniform(0.0, 1.0, 200)
+    curves.set_curves({"a": noisy, "b": noisy[::-1]}, x=x)
+    view = curves.plot_item.getViewBox()
+    qtbot.waitUntil(lambda: view.viewRange()[1][1] > 1.15, timeout=3000)
+    assert curves._corner_legend.corner == (1.0, 0.0)
+
+
+def test_a_legend_too_tall_for_a_small_plot_lays_its_entries_in_a_row(qtbot, curves):
+    x = np.arange(20.0)
+    curves.set_curves({"first": x, "second": x + 1, "third": x + 2}, x=x)
+    curves.resize(500, 130)
+    qtbot.waitUntil(lambda: curves.legend.columnCount == 3, timeout=3000)
+    curves.resize(500, 600)
+    qtbot.waitUntil(lambda: curves.legend.columnCount == 1, timeout=3000)
+
+
 def test_a_lone_series_named_by_the_axis_has_no_legend(curves):
     curves.set_labels("iteration", "KL divergence")
     curves.set_curves({"KL divergence": np.arange(5.0)})
