@@ -3,8 +3,9 @@ one mosaic image, with its rows and columns named on the axes.
 
 One item and one texture, however many cells: a 16 × 9 traversal redraws in about a
 millisecond, where an item per cell (`widgets.images.ImageStrip`) costs a hundred times more.
-The gaps between cells are NaN, which pyqtgraph leaves transparent, so the canvas's background
-shows through in either theme.
+The gaps between cells are the middle grey of the images' scale: transparent gaps let the
+canvas's background through, and white ink at a cell's edge ran into a light theme's white (as
+black ground did into a dark theme's), so cells of binary digits merged.
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ class ImageGridCanvas(Canvas):
         self._cells = cells.copy()
         self._names = (row_names, column_names)
         self._gap = max(1, round(0.125 * max(h, w)))
-        mosaic = self._mosaic(cells)
         lo, hi = levels if levels is not None else _span(cells)
-        self.item.setImage(mosaic, levels=(lo, hi if hi > lo else lo + 1.0), autoLevels=False)
+        hi = hi if hi > lo else lo + 1.0
+        mosaic = self._mosaic(cells, (lo + hi) / 2.0)
+        self.item.setImage(mosaic, levels=(lo, hi), autoLevels=False)
         self._name_axes()
         self.plot_item.getViewBox().setRange(
             QtCore.QRectF(0, 0, mosaic.shape[1], mosaic.shape[0]), padding=0.02)
@@ -104,11 +106,11 @@ class ImageGridCanvas(Canvas):
 
     # ---- drawing ----------------------------------------------------------------------------
 
-    def _mosaic(self, cells: np.ndarray) -> np.ndarray:
-        """The cells side by side, NaN (transparent) in the gaps between them."""
+    def _mosaic(self, cells: np.ndarray, gap_value: float) -> np.ndarray:
+        """The cells side by side, `gap_value` in the gaps between them."""
         rows, cols, h, w = cells.shape
         g = self._gap
-        mosaic = np.full((rows * (h + g) - g, cols * (w + g) - g), np.nan)
+        mosaic = np.full((rows * (h + g) - g, cols * (w + g) - g), gap_value)
         for r in range(rows):
             for c in range(cols):
                 mosaic[r * (h + g):r * (h + g) + h, c * (w + g):c * (w + g) + w] = cells[r, c]
