@@ -10,6 +10,7 @@ which names the file and the field. A trained generative model is kept beside th
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -153,7 +154,13 @@ class InlineData:
                 "feature_names": list(ds.feature_names),
                 "target_names": None if ds.target_names is None else list(ds.target_names),
                 "image_shape": None if ds.image_shape is None else list(ds.image_shape),
-                "texts": None if ds.texts is None else list(ds.texts)}
+                "texts": None if ds.texts is None else list(ds.texts),
+                # what stands behind the rows: a typed text, a table of distances
+                "raw_text": ds.raw_text,
+                "distances": None if ds.distances is None else (
+                    ds.distances.tolist() if lists else ds.distances),
+                "point_names": None if ds.point_names is None else list(ds.point_names),
+                "note": ds.note}
 
     def check(self, base: Path | None = None) -> None:
         pass
@@ -321,9 +328,18 @@ def _inline(d: Mapping) -> InlineData:
                      target_names=_names(_get(d, "target_names", "dataset.", list, True)),
                      image_shape=tuple(shape) if shape else None,
                      source=_get(d, "source", "dataset.", str, optional=True) or "session",
-                     texts=_names(_get(d, "texts", "dataset.", list, True)))
+                     texts=_names(_get(d, "texts", "dataset.", list, True)),
+                     raw_text=_get(d, "raw_text", "dataset.", str, optional=True),
+                     point_names=_names(_get(d, "point_names", "dataset.", list, True)),
+                     note=_get(d, "note", "dataset.", str, optional=True) or "")
     except (TypeError, ValueError) as exc:
         raise SessionError(str(exc), "dataset.X") from None
+    distances = _get(d, "distances", "dataset.", list, optional=True)
+    if distances is not None:
+        try:
+            ds = dataclasses.replace(ds, distances=np.array(distances, dtype=np.float64))
+        except (TypeError, ValueError) as exc:
+            raise SessionError(str(exc), "dataset.distances") from None
     return InlineData(ds)
 
 
