@@ -1,0 +1,1 @@
+"""Lossless compression of a text: Huffman coding and arithmetic coding."""
