@@ -263,6 +263,13 @@ class LatentModel(Snapshot):
     # The samples judged (engine.generative.judging.Judgement), in the last snapshot of a
     # run on labelled images; None otherwise.
     judgement: Any = None
+    # Decoded on the worker, so that the window only draws them (a snapshot without them, as
+    # an older file gives, is decoded by the view): `prior_z` decoded (m, d); the latent
+    # traversal decoded (latent_dim · steps, d); the (low, high) of some of the codes decoded,
+    # one grey scale for every decoded image.
+    prior_out: np.ndarray | None = None
+    traversal_out: np.ndarray | None = None
+    out_range: np.ndarray | None = None
 
     @property
     def latent_dim(self) -> int:

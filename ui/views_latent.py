@@ -38,12 +38,14 @@ def prior_samples(snap: LatentModel) -> np.ndarray:
     """The snapshot's fixed prior codes decoded, (m, d) in data units; (0, d) if it has none."""
     if snap.prior_z is None:
         return np.empty((0, snap.out_mean.size))
-    return snap.decode(snap.prior_z)
+    return snap.prior_out if snap.prior_out is not None else snap.decode(snap.prior_z)
 
 
 def traversal(snap: LatentModel) -> np.ndarray:
     """(latent_dim, steps, d): row i decodes z_i from −3 to +3 with the other coordinates 0."""
-    out = snap.decode(traversal_codes(snap.latent_dim))
+    out = snap.traversal_out
+    if out is None:
+        out = snap.decode(traversal_codes(snap.latent_dim))
     return out.reshape(snap.latent_dim, TRAVERSAL_STEPS, -1)
 
 
@@ -126,7 +128,8 @@ class LatentView(View):
 
     def show_snapshot(self, snap: LatentModel) -> None:
         y = self.frame.dataset.y if self.frame else None
-        self.latent.set_model(snap.codes, y, snap.decode, snap.image_shape)
+        levels = None if snap.out_range is None else tuple(snap.out_range.tolist())
+        self.latent.set_model(snap.codes, y, snap.decode, snap.image_shape, levels)
         if self._pair_pending and snap.image_shape is not None:
             self.latent.set_interpolation(*_two_classes(y, len(snap.codes)))
             self._pair_pending = False

@@ -170,8 +170,11 @@ class LatentCanvas(Canvas):
 
     def set_model(self, codes: np.ndarray, labels: np.ndarray | None,
                   decode: Callable[[np.ndarray], np.ndarray],
-                  image_shape: tuple | None = None) -> None:
-        """Show a (new or further-trained) model; z stays where it was if L is unchanged."""
+                  image_shape: tuple | None = None,
+                  levels: tuple[float, float] | None = None) -> None:
+        """Show a (new or further-trained) model; z stays where it was if L is unchanged.
+        `levels`: the decoded images' grey scale, when the model's run worked it out (else
+        some codes are decoded here for it)."""
         codes = np.asarray(codes, dtype=np.float64)
         if codes.ndim != 2 or codes.shape[1] < 1:
             raise ValueError(f"codes must have shape (n, L), not {codes.shape}")
@@ -188,7 +191,7 @@ class LatentCanvas(Canvas):
         if not same_points:
             self._a = self._b = None
         self._set_up_sliders()
-        self._levels = self._output_levels()
+        self._levels = levels if levels is not None else self._output_levels()
         self._draw_codes()
         self._fit_pad()
         self._sync_controls()

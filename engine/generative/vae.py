@@ -63,6 +63,23 @@ def traversal_codes(latent_dim: int, steps: int = TRAVERSAL_STEPS,
     return z.reshape(latent_dim * steps, latent_dim)
 
 
+RANGE_CODES = 256  # codes decoded for the grey scale of every decoded image
+
+
+def decoded_pictures(decoder, data: Prepared, codes: np.ndarray,
+                     prior_z: np.ndarray | None) -> dict:
+    """What the window would otherwise decode on its own thread at every snapshot: the prior
+    samples, the traversal and the range of some decoded codes (~10 ms a snapshot there)."""
+    def decode(z):
+        return data.out_mean + data.out_scale * decoder(z)
+
+    some = decode(codes[:: max(1, len(codes) // RANGE_CODES)])
+    low, high = float(np.nanmin(some)), float(np.nanmax(some))
+    return {"prior_out": None if prior_z is None else frozen(decode(prior_z)),
+            "traversal_out": frozen(decode(traversal_codes(codes.shape[1]))),
+            "out_range": frozen(np.array([low, high if high > low else low + 1.0]))}
+
+
 @dataclass(frozen=True)
 class Prepared:
     """The data as the network sees it, and how to map decoder outputs back."""
@@ -216,6 +233,7 @@ class VAE(Algorithm):
                 beta=trainer.beta,
                 prior_z=prior_z,
                 judgement=judgement,
+                **decoded_pictures(decoder, data, codes, prior_z),
             )
 
     @staticmethod

@@ -31,8 +31,7 @@ def final(algorithm_id: str):
 # What each kind of numpy network is asked, to compare a rebuilt one with the original.
 PROBES = {
     MLP: lambda net, rng: net(rng.normal(size=(5, net.weights[0].shape[1]))),
-    EpsilonNet: lambda net, rng: net(
-        rng.normal(size=(5, net.mlp.weights[0].shape[1] - net.features.shape[1])), 1),
+    EpsilonNet: lambda net, rng: net(rng.normal(size=(5, 2)), 1),  # points of the plane
     NumpyFlow: lambda flow, rng: flow.log_density(rng.normal(size=(5, 2))),
     CharNet: lambda net, rng: net.logits(net.step(net.initial_state(2), np.array([0, 1]))),
     LatentModel: lambda m, rng: m.decode(rng.normal(size=(5, m.latent_dim))),

@@ -24,6 +24,7 @@ from engine.generative.vae import (
     traversal_codes,
 )
 from engine.protocol import LatentModel, RunContext
+from tests.quick import quick_run
 
 FAST = {"hidden": 32, "epochs": 3, "batch_size": 128}
 
@@ -256,3 +257,14 @@ def test_the_last_epoch_judges_fresh_samples_from_the_prior(digits, moons):
     assert judgement.n_samples == judging.sample_count(digits)
     assert np.isfinite([judgement.fid, judgement.inception, judgement.parzen]).all()
     assert train(moons, epochs=1)[-1].judgement is None  # not images: nothing to judge
+
+
+def test_snapshots_carry_their_pictures_decoded_on_the_worker():
+    """The prior samples, the traversal and the grey scale, so the window only draws."""
+    *_, snaps = quick_run("vae")
+    for snap in snaps:
+        np.testing.assert_allclose(snap.prior_out, snap.decode(snap.prior_z))
+        np.testing.assert_allclose(snap.traversal_out,
+                                   snap.decode(traversal_codes(snap.latent_dim)))
+        low, high = snap.out_range
+        assert low < high and not snap.prior_out.flags.writeable
