@@ -79,6 +79,24 @@ class Bool(Param):
         return value
 
 
+@dataclass(frozen=True, kw_only=True)
+class Picked(Param):
+    """Data points the user picked on a canvas, each with a class: ((row, class), ...), rows
+    in increasing order. No editor in the form: the window fills it from clicks (the
+    semi-supervised view's click-to-label); () means none picked."""
+
+    default: tuple = ()
+
+    def coerce(self, value):
+        try:
+            pairs = {int(row): int(cls) for row, cls in (value or ())}
+        except (TypeError, ValueError):
+            raise ParamError(self.name, f"must be (row, class) pairs, got {value!r}") from None
+        if any(row < 0 or cls < 0 for row, cls in pairs.items()):
+            raise ParamError(self.name, "rows and classes must be 0 or more")
+        return tuple(sorted(pairs.items()))
+
+
 def seed_param(default: int = 0) -> Int:
     """The seed every stochastic method takes: same seed, same result."""
     return Int(name="seed", default=default, low=0, high=2**31 - 1,

@@ -41,10 +41,20 @@ _MODULES = (
     "engine.generative.diffusion",
     "engine.generative.autoregressive",
     "engine.generative.char_rnn",
+    # issue 8: self-supervised, semi-supervised, compression
+    "engine.selfsup.simclr",
+    "engine.selfsup.pretext",
+    "engine.semisup.pseudo_label",
+    "engine.semisup.entmin",
+    "engine.semisup.label_propagation",
+    "engine.semisup.mean_teacher",
+    "engine.compression.huffman",
+    "engine.compression.arithmetic",
     "engine.reduction.compare",  # last: it runs the methods above
 )
 
-FAMILIES = ("Clustering", "Dimensionality reduction", "Generative models")
+FAMILIES = ("Clustering", "Dimensionality reduction", "Generative models", "Self-supervised",
+            "Semi-supervised", "Compression")
 
 _registry: dict[str, Algorithm] = {}
 

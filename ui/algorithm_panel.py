@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine import registry
+from engine.params import Picked
 from engine.protocol import Algorithm
 from ui.param_form import ParamForm
 from ui.resources import explanation
@@ -27,6 +28,7 @@ class AlgorithmPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.algorithm: Algorithm | None = None
+        self.picked: dict[str, tuple] = {}  # Picked params, filled from clicks (set_picked)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setObjectName("algorithm-tree")
@@ -89,10 +91,24 @@ class AlgorithmPanel(QWidget):
         self.algorithm_changed.emit(self.algorithm)
 
     def values(self) -> dict:
-        return self.form.values()
+        values = self.form.values()
+        for spec in self.algorithm.params if self.algorithm else ():
+            if isinstance(spec, Picked):
+                values[spec.name] = self.picked.get(spec.name, spec.default)
+        return values
 
     def set_values(self, values: dict) -> None:
         self.form.set_values(values)
+        for spec in self.algorithm.params if self.algorithm else ():
+            if isinstance(spec, Picked) and spec.name in values:
+                self.picked[spec.name] = spec.coerce(values[spec.name])
+
+    def set_picked(self, name: str, value: tuple) -> None:
+        """Points picked on a canvas (a Picked parameter): kept across methods that take
+        them, until the canvas changes them again; counts as an edit of the form."""
+        if self.picked.get(name, ()) != tuple(value):
+            self.picked[name] = tuple(value)
+            self.params_changed.emit()
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)

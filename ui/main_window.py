@@ -249,6 +249,8 @@ class MainWindow(QMainWindow):
         if snapshot_type not in self.views:
             view = VIEWS[snapshot_type]()
             view.apply_style(self.appearance.style())
+            if hasattr(view, "picked"):  # points clicked on it fill a Picked parameter
+                view.picked.connect(self.method_panel.set_picked)
             self.views[snapshot_type] = view
             self.stack.addWidget(view)
         return self.views[snapshot_type]
@@ -263,10 +265,22 @@ class MainWindow(QMainWindow):
         self.explain.apply_style(style)
 
     # ---- data set and view
+    def _idle_view(self) -> View:
+        """The view shown while no run is: the data view, or the method's own when it takes
+        input before a run (`before_run`: points clicked to label them)."""
+        algorithm = self.algorithm
+        if algorithm is None or not getattr(VIEWS.get(algorithm.snapshot_type), "before_run",
+                                            False):
+            return self.data_view
+        view = self.view_for(algorithm.snapshot_type)
+        if self.frame is not None:
+            view.set_frame(self.frame)  # no old run's picture under the new method's name
+        return view
+
     def _on_dataset(self, dataset: Dataset) -> None:
         self.controller.cancel()
         self._make_frame(dataset, self.data_panel.view_mode())
-        self.stack.setCurrentWidget(self.data_view)
+        self.stack.setCurrentWidget(self._idle_view())
         self._forget_steps()
         self._validate()
 
@@ -298,7 +312,7 @@ class MainWindow(QMainWindow):
     def _on_algorithm(self, algorithm: Algorithm) -> None:
         if self.controller.is_running():
             self.controller.cancel()
-        self.stack.setCurrentWidget(self.data_view)
+        self.stack.setCurrentWidget(self._idle_view())
         self._forget_steps()
         self._validate()
         # Build the method's canvases now, once the click is handled, not when Run is pressed.

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.params import Bool, Choice, Float, Int, Param
+from engine.params import Bool, Choice, Float, Int, Param, Picked
 from ui.slider_scale import SliderScale
 
 
@@ -159,6 +159,8 @@ class ParamForm(QWidget):
         self._editors = {}
         self._sliders = {}
         for spec in specs:
+            if isinstance(spec, Picked):  # filled by the window from clicks, not typed
+                continue
             w = _editor(spec)
             _changed_signal(w).connect(self.changed)
             if self._sliders_on and isinstance(spec, Int | Float):

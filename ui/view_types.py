@@ -4,6 +4,8 @@ per layer. The foundation's views live in ui/views.py, larger ones in modules of
 
 from __future__ import annotations
 
+from engine.compression.arithmetic import ArithmeticCoding
+from engine.compression.huffman import HuffmanCode
 from engine.generative.autoencoder import Autoencoding
 from engine.generative.autoregressive import MadeModel, PixelCNNModel
 from engine.generative.char_rnn import CharModel
@@ -37,12 +39,16 @@ from engine.protocol import (
     Spectrum,
     Tree,
 )
+from engine.selfsup.pretext import PretextTasks
+from engine.selfsup.simclr import Contrastive
+from engine.semisup.common import SemiSupervised
 from ui.views import PartitionView, SpectrumView, TreeView, View
 from ui.views_adaptive_pca import AdaptivePCAView
 from ui.views_autoencoder import AutoencoderView
 from ui.views_autoregressive import MadeView, PixelCNNView
 from ui.views_char_rnn import CharModelView
 from ui.views_compare import ComparisonView
+from ui.views_compression import ArithmeticView, HuffmanView
 from ui.views_density import DensityTreeView, DensityView
 from ui.views_dictionary import SparseCodingView
 from ui.views_diffusion import DiffusionView
@@ -62,6 +68,8 @@ from ui.views_mixture import MixtureView
 from ui.views_mst import SpanningTreeView
 from ui.views_nmf import FactorisationView
 from ui.views_realnvp import FlowView
+from ui.views_selfsup import PretextView, SimCLRView
+from ui.views_semisup import SemiSupervisedView
 from ui.views_spectral import SpectralView
 from ui.views_translation import CycleView, PairedView
 
@@ -73,6 +81,8 @@ VIEWS: dict[type[Snapshot], type[View]] = {
     MadeModel: MadeView,
     PixelCNNModel: PixelCNNView,
     CharModel: CharModelView,
+    HuffmanCode: HuffmanView,
+    ArithmeticCoding: ArithmeticView,
     Mixture: MixtureView,
     Spectral: SpectralView,
     Distances: DistancesView,
@@ -98,4 +108,7 @@ VIEWS: dict[type[Snapshot], type[View]] = {
     PairedTranslation: PairedView,
     CycleTranslation: CycleView,
     Autoencoding: AutoencoderView,
+    SemiSupervised: SemiSupervisedView,
+    Contrastive: SimCLRView,
+    PretextTasks: PretextView,
 }
