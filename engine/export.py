@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 
 from engine import export_generative as generative
+from engine import export_learning as learning
+from engine.compression.arithmetic import ArithmeticCoding
+from engine.compression.huffman import HuffmanCode
 from engine.data import Dataset
 from engine.export_linear import discriminant_tables, separation_tables
 from engine.export_reduction import factorisation_tables, sparse_coding_tables
@@ -52,6 +55,9 @@ from engine.protocol import (
     Spectrum,
     Tree,
 )
+from engine.selfsup.pretext import PretextTasks
+from engine.selfsup.simclr import Contrastive
+from engine.semisup.common import SemiSupervised
 
 Table = tuple[list[str], list[tuple]]
 
@@ -492,4 +498,9 @@ _TABLES: dict[type[Snapshot], Callable[[Any, Dataset], dict[str, Table]]] = {
     Diffusion: generative.diffusion_tables,
     PairedTranslation: generative.paired_translation_tables,
     CycleTranslation: generative.cycle_translation_tables,
+    Contrastive: learning.contrastive_tables,
+    PretextTasks: learning.pretext_tables,
+    SemiSupervised: learning.semisupervised_tables,
+    HuffmanCode: learning.huffman_tables,
+    ArithmeticCoding: learning.arithmetic_tables,
 }

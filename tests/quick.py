@@ -7,7 +7,7 @@ from engine import datasets, registry
 QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16},
                 "pseudo-label": {"rounds": 5}, "entmin": {"steps": 40},
                 "label-propagation": {"max_iter": 20, "every": 5},
-                "mean-teacher": {"steps": 40, "hidden": 8},
+                "mean-teacher": {"steps": 40},
                 "simclr": {"epochs": 2, "hidden": 32, "dims": 8},
                 "pretext": {"epochs": 1, "simclr_epochs": 1, "hidden": 16, "dims": 8},
                 "realnvp": {"steps": 20, "layers": 2, "hidden": 8, "batch_size": 64},

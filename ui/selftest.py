@@ -22,7 +22,12 @@ QUICK = {"vae": {"epochs": 3, "hidden": 32}, "char-rnn": {"epochs": 2, "hidden":
          "cgan": {"epochs": 2, "hidden": 64, "batch_size": 128},
          "diffusion-2d": {"T": 20, "train_steps": 100, "hidden": 32, "samples": 100},
          "pix2pix": {"steps": 40, "every": 20, "hidden": 32},
-         "cyclegan": {"steps": 40, "every": 20, "hidden": 32}}
+         "cyclegan": {"steps": 40, "every": 20, "hidden": 32},
+         "simclr": {"epochs": 2, "hidden": 32, "dims": 8},
+         "pretext": {"epochs": 1, "simclr_epochs": 1, "hidden": 16, "dims": 8},
+         "pseudo-label": {"rounds": 5}, "entmin": {"steps": 60},
+         "mean-teacher": {"steps": 60}, "label-propagation": {"max_iter": 30},
+         "arithmetic": {"epochs": 1, "hidden": 16, "shown": 8}}
 DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail_party",
         "fa": "unequal_noise",
         "vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries",
@@ -30,7 +35,10 @@ DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail
         "nmf": "digits", "dictionary": "digits", "char-rnn": "text",
         "autoencoder": "moons", "denoising-ae": "digits", "made": "digits",
         "pixelcnn": "digits", "realnvp": "moons", "gan-2d": "ring", "gan": "digits",
-        "cgan": "digits", "diffusion-2d": "moons", "pix2pix": "digits", "cyclegan": "digits"}
+        "cgan": "digits", "diffusion-2d": "moons", "pix2pix": "digits", "cyclegan": "digits",
+        "simclr": "digits", "pretext": "digits", "pseudo-label": "moons", "entmin": "moons",
+        "label-propagation": "moons", "mean-teacher": "moons", "huffman": "text",
+        "arithmetic": "text"}
 # Generator options for methods that take only a few points (the exhaustive search: 12).
 OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
            "lle": {"n_samples": 500}}
