@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,11 @@ class Dataset:
     `point_names` names each row (the cities of a distance table), for small scatters to
     write beside the points; `names()` falls back on the texts. `note` is a remark on how
     a file was read, for the data panel to show (a square table not read as distances).
+    `series` is set when the rows are time bins of trials (a population recording, a CSV
+    time series): which trial, time and condition each row belongs to (`Series`), for the
+    methods of time (LDS, GPFA, demixed PCA).
+    `documents` is set when each row is a document of a corpus (engine/datasets/corpus.py): X
+    is then its document-term counts and `feature_names` the vocabulary.
     """
 
     name: str
@@ -41,6 +47,8 @@ class Dataset:
     raw_text: str | None = None
     point_names: tuple[str, ...] | None = None
     note: str = ""
+    series: Series | None = None
+    documents: tuple[str, ...] | None = None
 
     def __post_init__(self):
         X = np.asarray(self.X, dtype=np.float64)
@@ -82,6 +90,14 @@ class Dataset:
             if len(names) != X.shape[0]:
                 raise ValueError(f"{len(names)} point names for {X.shape[0]} rows")
             object.__setattr__(self, "point_names", names)
+        if self.series is not None and len(self.series.trial) != X.shape[0]:
+            raise ValueError(f"a series of {len(self.series.trial)} time bins for "
+                             f"{X.shape[0]} rows")
+        if self.documents is not None:
+            documents = tuple(str(t) for t in self.documents)
+            if len(documents) != X.shape[0]:
+                raise ValueError(f"{len(documents)} documents for {X.shape[0]} rows")
+            object.__setattr__(self, "documents", documents)
         if self.raw_text is not None and not isinstance(self.raw_text, str):
             raise ValueError(f"raw_text must be a string, got {type(self.raw_text).__name__}")
 
@@ -97,10 +113,12 @@ class Dataset:
         names = (None if self.point_names is None
                  else tuple(self.point_names[i] for i in np.asarray(rows)))
         d = None if self.distances is None else self.distances[np.ix_(rows, rows)]
+        docs = (None if self.documents is None
+                else tuple(self.documents[i] for i in np.asarray(rows)))
         return Dataset(name=name, X=self.X[rows], y=None if self.y is None else self.y[rows],
                        feature_names=self.feature_names, target_names=self.target_names,
                        image_shape=self.image_shape, source=source, description=description,
-                       texts=texts, distances=d, point_names=names)
+                       texts=texts, distances=d, point_names=names, documents=docs)
 
     def names(self) -> tuple[str, ...] | None:
         """What each row is called, when rows have names: point names, else the texts."""
@@ -132,7 +150,75 @@ class Dataset:
             return (f"{self.name}: a text of {len(self.raw_text):,} characters "
                     f"({len(set(self.raw_text))} different); as rows for other methods, "
                     f"{self.n} words × {self.d} features, {labels}")
+        if self.documents is not None:
+            return f"{self.name}: {self.n} documents × {self.d} words (counts), {labels}"
         return f"{self.name}: {self.n} points × {self.d} features, {labels}"
+
+
+@dataclass(frozen=True, eq=False)
+class Series:
+    """Where each row of a data set of time series stands: its trial, its time and its
+    trial's condition, each (n,). The rows of a trial are contiguous and in time order.
+    `latents` (n, k) are the signals planted in generated data (None for a file): the truth
+    the methods of time are checked against."""
+
+    trial: np.ndarray
+    time: np.ndarray
+    condition: np.ndarray
+    condition_names: tuple[str, ...]
+    latents: np.ndarray | None = None
+
+    def __post_init__(self):
+        trial = _read_only(self.trial, np.int64)
+        n = len(trial)
+        for name, dtype in (("time", np.float64), ("condition", np.int64)):
+            value = _read_only(getattr(self, name), dtype)
+            if value.shape != (n,):
+                raise ValueError(f"series {name} has {value.shape} entries for {n} time bins")
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "trial", trial)
+        starts = np.flatnonzero(np.diff(trial)) + 1
+        if len(np.unique(trial)) != len(starts) + 1:
+            raise ValueError("the time bins of a trial must be contiguous rows")
+        bounds = np.concatenate([[0], starts, [n]])
+        for a, b in itertools.pairwise(bounds):
+            if np.any(np.diff(self.time[a:b]) <= 0):
+                raise ValueError(f"the times of trial {int(trial[a])} do not increase")
+            if np.any(self.condition[a:b] != self.condition[a]):
+                raise ValueError(f"trial {int(trial[a])} changes condition midway")
+        if self.condition.min(initial=0) < 0 or (
+                n and self.condition.max() >= len(self.condition_names)):
+            raise ValueError(f"conditions must be 0..{len(self.condition_names) - 1}")
+        object.__setattr__(self, "condition_names", tuple(map(str, self.condition_names)))
+        if self.latents is not None:
+            latents = _read_only(self.latents, np.float64)
+            if latents.ndim != 2 or len(latents) != n:
+                raise ValueError(f"latents of shape {latents.shape} for {n} time bins")
+            object.__setattr__(self, "latents", latents)
+        object.__setattr__(self, "_bounds", bounds)
+
+    def trials(self) -> list[np.ndarray]:
+        """The rows of each trial, in order: one array of row indices per trial."""
+        b = self._bounds
+        return [np.arange(b[i], b[i + 1]) for i in range(len(b) - 1)]
+
+    @property
+    def n_trials(self) -> int:
+        return len(self._bounds) - 1
+
+    @property
+    def n_conditions(self) -> int:
+        return len(self.condition_names)
+
+    def trial_conditions(self) -> np.ndarray:
+        """(n_trials,) the condition of each trial."""
+        return self.condition[self._bounds[:-1]]
+
+
+def _read_only(values, dtype) -> np.ndarray:
+    array = np.array(values, dtype=dtype)
+    array.setflags(write=False)
+    return array
 
 
 def _distance_matrix(d, n: int) -> np.ndarray:

@@ -17,6 +17,8 @@ import numpy as np
 
 from engine import export_generative as generative
 from engine import export_learning as learning
+from engine import export_time as timed
+from engine.clustering.nnk_means import NNKDictionary
 from engine.compression.arithmetic import ArithmeticCoding
 from engine.compression.huffman import HuffmanCode
 from engine.data import Dataset
@@ -58,6 +60,9 @@ from engine.protocol import (
 from engine.selfsup.pretext import PretextTasks
 from engine.selfsup.simclr import Contrastive
 from engine.semisup.common import SemiSupervised
+from engine.timeseries.dpca import Demixing
+from engine.timeseries.seqnmf import Sequences
+from engine.topics.lda import TopicModel
 
 Table = tuple[list[str], list[tuple]]
 
@@ -503,4 +508,8 @@ _TABLES: dict[type[Snapshot], Callable[[Any, Dataset], dict[str, Table]]] = {
     SemiSupervised: learning.semisupervised_tables,
     HuffmanCode: learning.huffman_tables,
     ArithmeticCoding: learning.arithmetic_tables,
+    Demixing: timed.demixing_tables,
+    Sequences: timed.sequences_tables,
+    TopicModel: timed.topic_tables,
+    NNKDictionary: timed.nnk_tables,
 }

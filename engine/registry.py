@@ -50,11 +50,18 @@ _MODULES = (
     "engine.semisup.mean_teacher",
     "engine.compression.huffman",
     "engine.compression.arithmetic",
+    # issue 9: text and time
+    "engine.topics.lda",
+    "engine.clustering.nnk_means",
+    "engine.timeseries.lds",
+    "engine.timeseries.gpfa",
+    "engine.timeseries.dpca",
+    "engine.timeseries.seqnmf",
     "engine.reduction.compare",  # last: it runs the methods above
 )
 
 FAMILIES = ("Clustering", "Dimensionality reduction", "Generative models", "Self-supervised",
-            "Semi-supervised", "Compression")
+            "Semi-supervised", "Compression", "Topic models", "Time series")
 
 _registry: dict[str, Algorithm] = {}
 

@@ -160,6 +160,7 @@ class InlineData:
                 "distances": None if ds.distances is None else (
                     ds.distances.tolist() if lists else ds.distances),
                 "point_names": None if ds.point_names is None else list(ds.point_names),
+                "documents": None if ds.documents is None else list(ds.documents),
                 "note": ds.note}
 
     def check(self, base: Path | None = None) -> None:
@@ -331,6 +332,7 @@ def _inline(d: Mapping) -> InlineData:
                      texts=_names(_get(d, "texts", "dataset.", list, True)),
                      raw_text=_get(d, "raw_text", "dataset.", str, optional=True),
                      point_names=_names(_get(d, "point_names", "dataset.", list, True)),
+                     documents=_names(_get(d, "documents", "dataset.", list, True)),
                      note=_get(d, "note", "dataset.", str, optional=True) or "")
     except (TypeError, ValueError) as exc:
         raise SessionError(str(exc), "dataset.X") from None

@@ -35,7 +35,8 @@ from ui.param_form import ParamForm
 
 BUILTIN_TITLES = {"iris": "Iris", "wine": "Wine", "digits": "Digits (8×8 images)",
                   "breast_cancer": "Breast cancer", "words": "Words (text)",
-                  "text": "Text (prose, for the char-RNN)"}
+                  "text": "Text (prose, for the char-RNN)",
+                  "short_texts": "Short texts (corpus, 4 subjects)"}
 LABEL_CHOICES = (("labels: detect", "auto"), ("labels: none", None),
                  ("labels: last column", -1), ("labels: first column", 0))
 PREVIEW_ROWS = 8
@@ -178,6 +179,13 @@ class DatasetPanel(QWidget):
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a data file", "", FILE_FILTER)
+        if path:
+            self.load_path(path)
+
+    def open_folder(self) -> None:
+        """A folder of .txt files, one document each, loaded as a corpus (off the main thread,
+        like a file)."""
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of .txt files")
         if path:
             self.load_path(path)
 
@@ -383,6 +391,12 @@ class DatasetPanel(QWidget):
             self.view_kind.setCurrentIndex(self.view_kind.findData(PCA))
 
     def _fill_preview(self, dataset: Dataset) -> None:
+        if dataset.documents is not None:  # a corpus: counts of its frequent words, texts
+            from ui.corpus_preview import fill_corpus_preview
+
+            fill_corpus_preview(self.preview, self.prose, dataset, PREVIEW_ROWS,
+                                PREVIEW_COLUMNS)
+            return
         text = dataset.raw_text is not None
         self.prose.setVisible(text)
         self.preview.setVisible(not text)

@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction("&Open data file…", QKeySequence.StandardKey.Open,
                             self.data_panel.open_button.click)
+        file_menu.addAction("Open a &folder of texts…", self.data_panel.open_folder)
         self.session.add_menu(file_menu)
         self.models.add_menu(file_menu)
         self.recent_menu = RecentMenu(self.preferences, self.data_panel.load_path,

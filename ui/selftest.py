@@ -27,7 +27,8 @@ QUICK = {"vae": {"epochs": 3, "hidden": 32}, "char-rnn": {"epochs": 2, "hidden":
          "pretext": {"epochs": 1, "simclr_epochs": 1, "hidden": 16, "dims": 8},
          "pseudo-label": {"rounds": 5}, "entmin": {"steps": 60},
          "mean-teacher": {"steps": 60}, "label-propagation": {"max_iter": 30},
-         "arithmetic": {"epochs": 1, "hidden": 16, "shown": 8}}
+         "arithmetic": {"epochs": 1, "hidden": 16, "shown": 8},
+         "gpfa": {"max_iter": 30}}
 DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail_party",
         "fa": "unequal_noise",
         "vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries",
@@ -38,7 +39,8 @@ DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail
         "cgan": "digits", "diffusion-2d": "moons", "pix2pix": "digits", "cyclegan": "digits",
         "simclr": "digits", "pretext": "digits", "pseudo-label": "moons", "entmin": "moons",
         "label-propagation": "moons", "mean-teacher": "moons", "huffman": "text",
-        "arithmetic": "text"}
+        "arithmetic": "text",
+        "lds": "population", "gpfa": "population"}
 # Generator options for methods that take only a few points (the exhaustive search: 12).
 OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
            "lle": {"n_samples": 500}}

@@ -4,6 +4,7 @@ per layer. The foundation's views live in ui/views.py, larger ones in modules of
 
 from __future__ import annotations
 
+from engine.clustering.nnk_means import NNKDictionary
 from engine.compression.arithmetic import ArithmeticCoding
 from engine.compression.huffman import HuffmanCode
 from engine.generative.autoencoder import Autoencoding
@@ -42,6 +43,10 @@ from engine.protocol import (
 from engine.selfsup.pretext import PretextTasks
 from engine.selfsup.simclr import Contrastive
 from engine.semisup.common import SemiSupervised
+from engine.timeseries.common import LatentTrajectories
+from engine.timeseries.dpca import Demixing
+from engine.timeseries.seqnmf import Sequences
+from engine.topics.lda import TopicModel
 from ui.views import PartitionView, SpectrumView, TreeView, View
 from ui.views_adaptive_pca import AdaptivePCAView
 from ui.views_autoencoder import AutoencoderView
@@ -55,6 +60,8 @@ from ui.views_diffusion import DiffusionView
 from ui.views_discriminant import DiscriminantView
 from ui.views_distances import DistancesView
 from ui.views_divisive import DivisiveView
+from ui.views_dpca import DemixingView
+from ui.views_dynamics import DynamicsView
 from ui.views_embedding import EmbeddingView
 from ui.views_exhaustive import OptimalPartitionView
 from ui.views_experts import ExpertsView
@@ -67,10 +74,13 @@ from ui.views_mds import ScalingView
 from ui.views_mixture import MixtureView
 from ui.views_mst import SpanningTreeView
 from ui.views_nmf import FactorisationView
+from ui.views_nnk import NNKView
 from ui.views_realnvp import FlowView
 from ui.views_selfsup import PretextView, SimCLRView
 from ui.views_semisup import SemiSupervisedView
+from ui.views_seqnmf import SequencesView
 from ui.views_spectral import SpectralView
+from ui.views_topics import TopicView
 from ui.views_translation import CycleView, PairedView
 
 VIEWS: dict[type[Snapshot], type[View]] = {
@@ -111,4 +121,9 @@ VIEWS: dict[type[Snapshot], type[View]] = {
     SemiSupervised: SemiSupervisedView,
     Contrastive: SimCLRView,
     PretextTasks: PretextView,
+    Demixing: DemixingView,
+    Sequences: SequencesView,
+    TopicModel: TopicView,
+    NNKDictionary: NNKView,
+    LatentTrajectories: DynamicsView,
 }

@@ -55,17 +55,26 @@ class TableCanvas(Canvas):
             f" border: none; border-bottom: 1px solid {theme.axis}; font-weight: bold; }}")
         self._table.resizeRowsToContents()
 
-    def set_table(self, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
-        """Rows of cells; floats are shown with three decimals, the first column to the left."""
+    def set_table(self, title: str, header: Sequence[str], rows: Sequence[Sequence],
+                  stretch: int | None = None) -> None:
+        """Rows of cells; floats are shown with three decimals, the first column to the left.
+        `stretch`: the one column of long text, to the left, that takes the spare width, the
+        others as wide as their cells; None shares the width equally."""
         self._title.setText(title)
         self._table.clear()
         self._table.setColumnCount(len(header))
+        mode = QHeaderView.ResizeMode
+        header_view = self._table.horizontalHeader()
+        for c in range(len(header)):
+            header_view.setSectionResizeMode(
+                c, mode.Stretch if stretch in (None, c) else mode.ResizeToContents)
         self._table.setRowCount(len(rows))
         self._table.setHorizontalHeaderLabels(list(header))
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 item = QTableWidgetItem(_text(value))
-                align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
+                left = c == 0 or c == stretch  # names and long text read from the left
+                align = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignRight
                 item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
                 self._table.setItem(r, c, item)
         self._table.resizeRowsToContents()

@@ -10,6 +10,7 @@ import os
 
 from engine.data import Dataset
 from engine.datasets.builtin import BUILTIN, load_builtin
+from engine.datasets.corpus import Corpus
 from engine.datasets.errors import DataFileError
 from engine.datasets.files import load_file
 from engine.datasets.generators import GENERATORS, Generator
@@ -28,10 +29,14 @@ def names() -> tuple[str, ...]:
 def _generate(name: str, options: dict) -> Dataset:
     gen = GENERATORS[name]
     values = resolve(gen.params, options)
-    X, y = gen.make(**values)
+    X, y, *series = gen.make(**values)  # a generator of time series adds their Series
     settings = ", ".join(f"{p.title} {values[p.name]}" for p in gen.params)
-    return Dataset(name=gen.title, X=X, y=y, target_names=gen.target_names,
-                   feature_names=gen.feature_names,
+    series = series[0] if series else None
+    if isinstance(series, Corpus):  # a generated corpus: its documents and vocabulary
+        return series.dataset(X, y, gen.title, f"{gen.description} ({settings})", values)
+    return Dataset(name=gen.title, X=X, y=y,
+                   target_names=gen.target_names if series is None else series.condition_names,
+                   feature_names=gen.feature_names, series=series,
                    source="generated", description=f"{gen.description} ({settings})",
                    options=values)
 

@@ -20,7 +20,7 @@ _TABLE = {
 # The word list (engine/datasets/words.py) is a data set of strings, not a table; the cities
 # (engine/datasets/distance_table.py) a table of distances; the text (engine/datasets/prose.py)
 # a running text, for the char-RNN.
-BUILTIN: tuple[str, ...] = (*_TABLE, "words", "cities", "text")
+BUILTIN: tuple[str, ...] = (*_TABLE, "words", "cities", "text", "short_texts")
 
 
 def load_builtin(name: str) -> Dataset:
@@ -37,6 +37,10 @@ def load_builtin(name: str) -> Dataset:
         from engine.datasets.prose import load_text
 
         return load_text()
+    if name == "short_texts":  # a corpus of short documents (engine/datasets/corpus.py)
+        from engine.datasets.corpus import load_short_texts
+
+        return load_short_texts()
     from sklearn import datasets
 
     title, loader, description = _TABLE[name]

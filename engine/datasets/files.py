@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from engine.data import Dataset
+from engine.datasets import time_series
 from engine.datasets.arrays import read_npy, read_npz
+from engine.datasets.corpus import csv_corpus, load_folder
 from engine.datasets.distance_table import distance_dataset, not_distances, square_and_named
 from engine.datasets.errors import DataFileError
 from engine.datasets.labels import encode_labels
@@ -100,6 +102,8 @@ def _items(path: str, text: str, label_column) -> Dataset:
 
 
 def _load(path: str, label_column, max_bytes: int) -> Dataset:
+    if os.path.isdir(path):  # a folder of .txt files: a corpus, one document a file
+        return load_folder(path, max_bytes)
     data = _read(path, max_bytes)
     if Path(path).suffix.lower() == ".txt" and not data.startswith((b"\x93NUMPY", b"PK")):
         text = decode(data)
@@ -111,6 +115,9 @@ def _load(path: str, label_column, max_bytes: int) -> Dataset:
             if _table_with_labels(parsed[0], parsed[1]):
                 return _table(path, *parsed, label_column)
             return _items(path, text, label_column)
+    corpus = csv_corpus(path, data, label_column)  # a CSV with a column of texts
+    if corpus is not None:
+        return corpus
     return _table(path, *_parse(path, data, label_column), label_column)
 
 
@@ -127,6 +134,10 @@ def _table(path, X, labels, feature_names, label_name, image_shape, kind, label_
            ) -> Dataset:
     """A parsed table as a data set: a square table of distances, or points and labels."""
     name = Path(path).name
+    timed = time_series.read(path, X, feature_names, labels, label_name, kind,
+                             {"label_column": label_column})
+    if timed is not None:  # a time column: rows are time bins of trials
+        return timed
     point_names, note = None, ""
     if labels is not None and _row_names(labels) and square_and_named(X, feature_names):
         point_names, labels = tuple(str(label) for label in labels), None

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.datasets import regimes, sources
+from engine.datasets import motifs, population, regimes, sources
+from engine.datasets.corpus import planted_topics
 from engine.params import Choice, Float, Int, Param, seed_param
 
 # The shear used for "aniso" in scikit-learn's clustering comparison example.
@@ -270,4 +271,53 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
               ring, "Eight round Gaussians on a circle of radius 2, coloured by mode: "
               "a generator that covers only some of them has collapsed.",
               tuple(f"mode {i + 1}" for i in range(RING_MODES)), ("x1", "x2")),
+    Generator("topics", "Documents from planted topics (corpus)",
+              (Int(name="n_samples", label="documents", default=200, low=10, high=5000,
+                   help="How many documents to draw."),
+               Int(name="n_topics", label="topics", default=4, low=2, high=10,
+                   help="Planted topics, each with its own words."),
+               Int(name="doc_length", label="words per document", default=40, low=5,
+                   high=500, help="How many words each document draws."),
+               Float(name="alpha", label="topic mix α", default=0.3, low=0.05, high=5.0,
+                     decimals=2, help="Dirichlet concentration of each document's topic "
+                                      "mixture: small, one topic a document; large, all mixed."),
+               seed_param()),
+              planted_topics, "Documents of made-up words drawn as latent Dirichlet "
+              "allocation supposes, from planted topics; each document is classed by its "
+              "main topic."),
+    Generator("population", "Neural population (time series)",
+              (Int(name="n_channels", label="channels", default=30, low=2, high=200,
+                   help="How many neurons (columns) the latents drive."),
+               Int(name="n_latents", label="latents", default=3, low=1, high=8,
+                   help="Planted latent signals: a time bump, a level per condition, an "
+                        "oscillation per condition, then trial-to-trial wander only."),
+               Int(name="n_conditions", label="conditions", default=4, low=1, high=8,
+                   help="Conditions (stimuli); each has its trials."),
+               Int(name="n_trials", label="trials per condition", default=5, low=1, high=50,
+                   help="Repeats of each condition, each with its own slow wander."),
+               Int(name="n_steps", label="time bins", default=50, low=5, high=500,
+                   help="Time bins per trial of one second."),
+               Choice(name="noise", default="poisson", options=population.NOISES,
+                      help="Poisson spike counts, or the mean plus Gaussian noise."),
+               seed_param()),
+              population.population, "Spike counts of many neurons driven by a few smooth "
+              "latents; each row is one time bin of one trial, coloured by condition."),
+    Generator("sequences", motifs.TITLE,
+              (Int(name="n_neurons", label="neurons", default=60, low=5, high=300,
+                   help="How many neurons (columns) the raster has."),
+               Int(name="n_steps", label="time bins", default=1500, low=100, high=20000,
+                   help="Time bins (rows) of 10 ms in the one long recording."),
+               Int(name="n_motifs", label="motifs", default=3, low=1, high=8,
+                   help="Planted sequences, each of its own neurons firing in order."),
+               Int(name="motif_neurons", label="neurons per motif", default=10, low=2,
+                   high=50, help="How many neurons take part in each sequence."),
+               Int(name="motif_length", label="motif length", default=20, low=2, high=100,
+                   help="Time bins from a sequence's first spike to its last."),
+               Int(name="occurrences", label="repeats", default=15, low=1, high=500,
+                   help="How many times each sequence plays, at random times."),
+               Float(name="noise", default=0.005, low=0.0, high=0.2, decimals=3,
+                     help="Chance that any neuron fires at random in any time bin."),
+               seed_param()),
+              motifs.sequences, "Neurons × time bins of spikes in which a few sequences "
+              "repeat at random times among random background spikes; rows are time bins."),
 )}

@@ -13,21 +13,20 @@ from engine.params import Param, ParamError
 
 EXPECTED_SHAPES = {
     "iris": (150, 4), "wine": (178, 13), "digits": (1797, 64), "breast_cancer": (569, 30),
-    "words": (150, 2), "cities": (18, 2), "text": (250, 2), "blobs": (300, 2),
-    "aniso": (300, 2),
-    "varied": (300, 2), "moons": (300, 2),
+    "words": (150, 2), "cities": (18, 2), "text": (250, 2), "short_texts": (80, 384),
+    "blobs": (300, 2), "aniso": (300, 2), "varied": (300, 2), "moons": (300, 2),
     "circles": (300, 2), "swiss_roll": (1000, 3), "s_curve": (1000, 3),
     "lines": (300, 2), "boundaries": (300, 2),
     "unequal_noise": (500, 6), "cocktail_party": (2000, 3), "ica_mixture": (1000, 2),
-    "ring": (800, 2),
+    "ring": (800, 2), "topics": (200, 48), "population": (1000, 30), "sequences": (1500, 60),
 }
 
 
 def test_names_cover_builtin_and_generators():
     assert datasets.names() == tuple(EXPECTED_SHAPES)
     assert datasets.BUILTIN == ("iris", "wine", "digits", "breast_cancer", "words", "cities",
-                                "text")
-    assert list(datasets.GENERATORS) == list(EXPECTED_SHAPES)[7:]
+                                "text", "short_texts")
+    assert list(datasets.GENERATORS) == list(EXPECTED_SHAPES)[8:]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_SHAPES))
@@ -59,7 +58,8 @@ def test_generator_specs_are_params():
         assert gen.name == name and gen.title
         assert all(isinstance(p, Param) for p in gen.params)
         assert [p.name for p in gen.params][-1] == "seed"
-        assert "n_samples" in {p.name for p in gen.params}
+        sizes = {"n_samples", "n_steps"} & {p.name for p in gen.params}  # points, time bins
+        assert sizes, f"{name} has no size to set"
     assert {"n_centers"} <= {p.name for p in datasets.GENERATORS["blobs"].params}
     assert {"factor", "noise"} <= {p.name for p in datasets.GENERATORS["circles"].params}
 

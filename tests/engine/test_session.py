@@ -44,16 +44,19 @@ def test_inline_data_comes_back_exactly():
 
 @pytest.mark.parametrize("n", [3, 20])  # short arrays inline, long ones a row a line
 def test_what_stands_behind_inline_rows_comes_back(n):
-    """A typed text, a table of distances and the rows' names: without them a text method
-    or MDS on the distances had nothing to read after a session was opened."""
+    """A typed text, a table of distances, the rows' names and a corpus's documents: without
+    them a text method or MDS on the distances had nothing to read after a session was
+    opened."""
     rng = np.random.default_rng(0)
     points = rng.standard_normal((n, 2))
     D = np.sqrt(((points[:, None] - points[None]) ** 2).sum(-1))
     ds = Dataset(name="typed", X=points, feature_names=("MDS 1", "MDS 2"), source="typed",
                  raw_text="Ein Text, typed.\nTwo lines.", distances=D,
-                 point_names=tuple(f"p{i}" for i in range(n)), note="a note")
+                 point_names=tuple(f"p{i}" for i in range(n)), note="a note",
+                 documents=tuple(f"document {i}, with a comma" for i in range(n)))
     back = session.from_json(session.to_json(_session(InlineData(ds)))).data.load()
     assert back.raw_text == ds.raw_text and back.point_names == ds.point_names
+    assert back.documents == ds.documents
     np.testing.assert_array_equal(back.distances, D)
     assert back.note == "a note"
 

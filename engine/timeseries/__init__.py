@@ -1,0 +1,1 @@
+"""Methods of time: latent dynamics of trials of many channels (LDS, GPFA)."""

@@ -1,0 +1,62 @@
+"""LDS and GPFA in the window: the trajectories, the comparison, the log-likelihood, the
+timescales and the planted latents drawn are the last snapshot's; data without time is
+refused in the form."""
+
+import numpy as np
+
+from engine import datasets
+from engine.timeseries.common import LatentTrajectories
+from tests.ui.conftest import load, run_and_wait
+
+SMALL = {"n_channels": 10, "n_conditions": 2, "n_trials": 2, "n_steps": 15,
+         "noise": "gaussian"}
+
+
+def _check_common(view, snap, data):
+    view.flush()
+    xy, _ = view.latents.points.points_data()
+    np.testing.assert_allclose(xy, snap.coords[:, :2])
+    paths = view.latents.paths()
+    assert sorted(paths) == [0, 1]  # one path item per condition
+    first = data.series.trials()[0]
+    np.testing.assert_allclose(paths[0][:len(first)], snap.coords[first, :2])
+    bxy, _ = view.beside.points.points_data()
+    np.testing.assert_allclose(bxy, snap.beside[:, :2])
+    _, y = view.curve.curve_data("log-likelihood")
+    np.testing.assert_allclose(y, snap.trace)
+    rxy, _ = view.planted.points.points_data()
+    np.testing.assert_allclose(rxy, snap.recovered[:, :2])
+    assert view.planted.isVisibleTo(view) and "R²" in view.planted.title()
+
+
+def test_lds_trajectories_beside_pca(qtbot, window):
+    data = datasets.load("population", **SMALL)
+    load(qtbot, window, data)
+    window.method_panel.select("lds")
+    window.method_panel.set_values({"n_latents": 2, "max_iter": 10})
+    assert run_and_wait(qtbot, window) == "done"
+    snap = window.controller.history[-1]
+    assert isinstance(snap, LatentTrajectories) and snap.method == "lds"
+    view = window.current_view()
+    _check_common(view, snap, window.data_panel.dataset)
+    assert not view.timescales.isVisibleTo(view)
+    assert "PCA" in view.beside.title()
+
+
+def test_gpfa_beside_the_lds_with_its_timescales(qtbot, window):
+    load(qtbot, window, datasets.load("population", **SMALL))
+    window.method_panel.select("gpfa")
+    window.method_panel.set_values({"n_latents": 2, "max_iter": 8})
+    assert run_and_wait(qtbot, window) == "done"
+    snap = window.controller.history[-1]
+    assert snap.method == "gpfa" and snap.beside_name == "LDS"
+    view = window.current_view()
+    _check_common(view, snap, window.data_panel.dataset)
+    np.testing.assert_allclose(view.timescales.values(), snap.timescales)
+    assert "LDS" in view.beside.title()
+
+
+def test_data_without_time_is_refused_in_the_form(qtbot, window):
+    load(qtbot, window, datasets.load("blobs", n_samples=60))
+    window.method_panel.select("lds")
+    assert "needs time series" in window.method_panel.problem.text()
