@@ -28,7 +28,8 @@ QUICK = {"vae": {"epochs": 3, "hidden": 32}, "char-rnn": {"epochs": 2, "hidden":
          "pseudo-label": {"rounds": 5}, "entmin": {"steps": 60},
          "mean-teacher": {"steps": 60}, "label-propagation": {"max_iter": 30},
          "arithmetic": {"epochs": 1, "hidden": 16, "shown": 8},
-         "gpfa": {"max_iter": 30}}
+         "gpfa": {"max_iter": 30}, "seqnmf": {"n_iter": 30}, "topic-lda": {"n_iter": 5},
+         "nnk-means": {"n_iter": 5}}
 DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail_party",
         "fa": "unequal_noise",
         "vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries",
@@ -40,7 +41,8 @@ DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail
         "simclr": "digits", "pretext": "digits", "pseudo-label": "moons", "entmin": "moons",
         "label-propagation": "moons", "mean-teacher": "moons", "huffman": "text",
         "arithmetic": "text",
-        "lds": "population", "gpfa": "population"}
+        "lds": "population", "gpfa": "population", "dpca": "population",
+        "seqnmf": "sequences", "topic-lda": "topics"}
 # Generator options for methods that take only a few points (the exhaustive search: 12).
 OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
            "lle": {"n_samples": 500}}

@@ -33,8 +33,12 @@ class SequencesView(View):
         self.splitter.setSizes([720, 360])
         self.matches.setVisible(False)
 
+    def set_frame(self, frame) -> None:
+        super().set_frame(frame)
+        self._X = frame.dataset.X.T  # one object per data set: the canvas reorders it once
+
     def show_snapshot(self, snap: Sequences) -> None:
-        X = self.frame.dataset.X.T
+        X = self._X
         self.sequences.set_sequences(X, snap.reconstruction, snap.factors, snap.loadings,
                                      snap.times, snap.neuron_order)
         self._later(lambda: self._show_side(snap))

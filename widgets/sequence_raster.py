@@ -68,6 +68,7 @@ class SequenceCanvas(Canvas):
         self._titles = {"loadings": "loadings H", "factors": "factors W",
                         "raster": "data X", "rebuilt": "reconstruction X̂"}
         self._raster_source = None
+        self._ordered: tuple = (None, None)  # the raster and the order its image was drawn in
         self.show_views(self._layout)
         self.apply_style(self.canvas_style())
 
@@ -91,7 +92,7 @@ class SequenceCanvas(Canvas):
                 plot.getAxis(axis).setTextPen(style.theme.foreground)
                 plot.getAxis(axis).setTickFont(style.font())
 
-    def set_sequences(self, X: np.ndarray, rebuilt: np.ndarray, factors: np.ndarray,
+    def set_sequences(self, X: np.ndarray, rebuilt: np.ndarray | None, factors: np.ndarray,
                       loadings: np.ndarray, times: np.ndarray, order: np.ndarray) -> None:
         """X and X̂ (neurons, time bins), W (K, neurons, lags), H (K, time bins), the bins'
         times and the order to draw the neurons in (top to bottom)."""
@@ -101,11 +102,16 @@ class SequenceCanvas(Canvas):
         step = span[1] / max(t - 1, 1)
         rect = QRectF(span[0], 0.0, span[1] + step, float(n))
         top = float(X.max()) or 1.0
+        if X is not self._ordered[0] or not np.array_equal(order, self._ordered[1]):
+            self._ordered = (X, order)  # X never changes in a run: reorder it once
+            self._images["raster"].setImage(np.asarray(X, dtype=np.float32)[order],
+                                            levels=(0.0, top))
         self._raster_source = X
-        for name, image in (("raster", X), ("rebuilt", rebuilt)):
-            item = self._images[name]
-            item.setImage(np.asarray(image, dtype=np.float64)[order], levels=(0.0, top))
-            item.setRect(rect)
+        if rebuilt is not None:  # None: a large raster's X̂ comes with the last step only
+            self._images["rebuilt"].setImage(np.asarray(rebuilt, dtype=np.float32)[order],
+                                             levels=(0.0, top))
+        for name in ("raster", "rebuilt"):
+            self._images[name].setRect(rect)
         strip = factor_strip(np.asarray(factors, dtype=np.float64), order)
         self._images["factors"].setImage(strip, levels=(0.0, float(strip.max()) or 1.0))
         self._images["factors"].setRect(QRectF(0.0, 0.0, strip.shape[1], float(n)))

@@ -11,7 +11,8 @@ Each iteration:
    its non-negative minimiser), for every point at once. Atoms that lie on the far side of
    an atom already used get weight zero: the code is sparse and local, as in the NNK graph.
 2. Atoms. Each atom becomes the weighted mean of the points it codes, Σᵢ θᵢⱼ xᵢ / Σᵢ θᵢⱼ
-   (with one neighbour and weight one, k-means's own update); an atom no point uses stays.
+   (with one neighbour the weight is κ(x, d), so this is a kernel-weighted k-means update,
+   not k-means's own); an atom no point uses stays.
 
 The coding step is exact, so for fixed atoms no code could do better. The atom update is
 not the exact minimiser of the kernel-space error (that minimiser lies in feature space and
@@ -162,8 +163,11 @@ def kernel_width(X: np.ndarray, atoms: np.ndarray, width: float) -> float:
     """`width` × the median distance from a point to its nearest atom: the kernel then
     reaches the next atoms, not the far side of the data."""
     d = np.sqrt(squared_distances(X, atoms).min(axis=1))
-    median = float(np.median(d))
-    return width * (median if median > 0 else 1.0)
+    d = d[d > 0]  # points that are atoms (atoms may be all the points) say nothing of scale
+    if d.size == 0:  # every point an atom: the spacing between atoms instead
+        spacing = np.sqrt(squared_distances(atoms, atoms))
+        d = spacing[spacing > 0]
+    return width * (float(np.median(d)) if d.size else 1.0)
 
 
 @register

@@ -24,6 +24,7 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.datasets.errors import DataFileError
+from engine.datasets.text_table import is_number
 
 MAX_DOCUMENTS = 5_000  # X is dense: documents × words floats
 MAX_WORDS = 2_000  # the most frequent words kept
@@ -35,6 +36,7 @@ SHORT_DESCRIPTION = ("{n} short texts written for this program on four subjects 
                      "texts' word counts over the {d} words found in two texts or more "
                      "(English stop words left out).")
 TEXT_WORDS = 3.0  # a CSV column whose cells hold this many words on average holds texts
+DISTINCT_TEXTS = 0.8  # of its cells that differ from each other, at least, in a column of texts
 SAMPLE_BYTES = 1 << 16  # of a CSV, read to decide whether it has a column of texts
 LABEL_NAMES = ("label", "labels", "class", "category", "topic", "subject", "target", "y")
 
@@ -75,8 +77,9 @@ def corpus_dataset(documents, name: str, source: str, description: str, y=None,
                             f"{MAX_DOCUMENTS:,} (its word counts are held in memory)")
     X, words = document_term(documents, min_df)
     return Dataset(name=name, X=X, y=y, feature_names=words, target_names=target_names,
-                   source=source, description=description.format(n=len(documents),
-                                                                 d=len(words)),
+                   source=source,  # not str.format: a folder's name may hold braces
+                   description=description.replace("{n}", f"{len(documents):,}")
+                   .replace("{d}", f"{len(words):,}"),
                    options=dict(options or {}), documents=documents, note=note)
 
 
@@ -211,14 +214,6 @@ def load_folder(path: str, max_bytes: int) -> Dataset:
                           target_names=target_names, options={"label_column": "auto"})
 
 
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
 def _rows(text: str, delimiter: str) -> list[list[str]]:
     """The CSV's rows (quoted cells may hold delimiters and line ends), blank rows dropped."""
     try:
@@ -235,13 +230,16 @@ def _delimiter(path: str, first_line: str) -> str:
 
 
 def text_column(rows: list[list[str]]) -> int | None:
-    """The column whose cells hold the most words, if they average TEXT_WORDS or more and
-    most are not numbers; None when no column holds texts (a table of numbers)."""
+    """The column whose cells hold the most words, if they average TEXT_WORDS or more, most
+    are not numbers and most differ from each other (labels of a few words, such as "North
+    East Region", repeat; texts do not); None when no column holds texts."""
     width = len(rows[0])
     best, most = None, TEXT_WORDS
     for j in range(width):
         cells = [r[j] for r in rows if j < len(r)]
-        if not cells or 2 * sum(_is_number(c) for c in cells) > len(cells):
+        if not cells or 2 * sum(is_number(c) for c in cells) > len(cells):
+            continue
+        if len({c.strip() for c in cells}) < DISTINCT_TEXTS * len(cells):
             continue
         mean = float(np.mean([len(c.split()) for c in cells]))
         if mean >= most:
@@ -253,7 +251,7 @@ def _header(rows: list[list[str]], column: int) -> bool:
     """Whether the first row names the columns: no number in it, and its cell in the text
     column is short (a name, not a text)."""
     first = rows[0]
-    return (not any(_is_number(c) for c in first if c.strip())
+    return (not any(is_number(c) for c in first if c.strip()) and column < len(first)
             and len(first[column].split()) < TEXT_WORDS and len(rows) > 1)
 
 

@@ -134,11 +134,11 @@ def _table(path, X, labels, feature_names, label_name, image_shape, kind, label_
            ) -> Dataset:
     """A parsed table as a data set: a square table of distances, or points and labels."""
     name = Path(path).name
-    timed = time_series.read(path, X, feature_names, labels, label_name, kind,
-                             {"label_column": label_column})
+    timed, note = time_series.read(path, X, feature_names, labels, label_name, kind,
+                                   {"label_column": label_column})
     if timed is not None:  # a time column: rows are time bins of trials
         return timed
-    point_names, note = None, ""
+    point_names = None
     if labels is not None and _row_names(labels) and square_and_named(X, feature_names):
         point_names, labels = tuple(str(label) for label in labels), None
     if labels is None and square_and_named(X, feature_names):

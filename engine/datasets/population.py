@@ -29,14 +29,18 @@ BASE_RATE = 5.0  # mean count per bin of a channel at z = 0 (Poisson), before th
 WANDER_SCALE = 0.3  # standard deviation of the per-trial wander, against latents of order 1
 
 
-def smooth_noise(rng: np.random.Generator, t: np.ndarray, timescale: float,
-                 count: int) -> np.ndarray:
-    """(count, len(t)) draws of a zero-mean Gaussian process with the squared-exponential
-    kernel of this timescale and unit variance."""
+def smooth_factor(t: np.ndarray, timescale: float) -> np.ndarray:
+    """L with L Lᵀ the squared-exponential kernel of this timescale on the times t (unit
+    variance): L times white noise is a draw of the Gaussian process. Made once per data set,
+    not per trial (500 time bins: a 500 × 500 Cholesky)."""
     diff = t[:, None] - t[None, :]
     K = np.exp(-0.5 * (diff / timescale) ** 2) + 1e-6 * np.eye(len(t))
-    L = np.linalg.cholesky(K)
-    return rng.standard_normal((count, len(t))) @ L.T
+    return np.linalg.cholesky(K)
+
+
+def smooth_noise(rng: np.random.Generator, L: np.ndarray, count: int) -> np.ndarray:
+    """(count, len(t)) draws of the Gaussian process whose kernel's factor is L."""
+    return rng.standard_normal((count, len(L))) @ L.T
 
 
 def planted_latents(t: np.ndarray, n_conditions: int, n_latents: int) -> np.ndarray:
@@ -65,10 +69,11 @@ def population(n_channels: int = 30, n_latents: int = 3, n_conditions: int = 4,
     mean = planted_latents(t, n_conditions, n_latents)
     loading = rng.normal(0.0, 1.0 / np.sqrt(n_latents), (n_latents, n_channels))
     bias = np.log(BASE_RATE) + rng.normal(0.0, 0.3, n_channels)
+    L = smooth_factor(t, WANDER_TIMESCALE)
     rows, latents, trial, time, condition = [], [], [], [], []
     for c in range(n_conditions):
         for _ in range(n_trials):
-            wander = WANDER_SCALE * smooth_noise(rng, t, WANDER_TIMESCALE, n_latents).T
+            wander = WANDER_SCALE * smooth_noise(rng, L, n_latents).T
             z = mean[c] + wander
             if noise == "poisson":
                 counts = rng.poisson(np.exp(np.clip(bias + 0.5 * z @ loading, -10, 10)))

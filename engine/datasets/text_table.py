@@ -116,7 +116,8 @@ def _split(lines: list[str], numbers: list[int], delimiter: str | None,
         return rows
 
 
-def _is_number(cell: str) -> bool:
+def is_number(cell: str) -> bool:
+    """Whether a cell reads as a number (the table reader's and the corpus reader's test)."""
     try:
         float(cell)
     except ValueError:
@@ -134,11 +135,11 @@ def _is_finite(cell: str) -> bool:
 def _has_header(rows: list[list[str]]) -> bool:
     """A first row of names: no number in it, or text above a number in some column."""
     first = rows[0]
-    if not any(_is_number(c) for c in first):
+    if not any(is_number(c) for c in first):
         return True
     if len(rows) < 2:
         return False
-    return any(not _is_number(a) and _is_number(b) for a, b in zip(first, rows[1], strict=False))
+    return any(not is_number(a) and is_number(b) for a, b in zip(first, rows[1], strict=False))
 
 
 def _widths(lines, numbers, delimiter, quoted) -> np.ndarray:
@@ -194,7 +195,7 @@ def _detect_label(names, data, width: int) -> int | None:
                 return lower.index(wanted)
     for j in (width - 1, 0):
         sample = [row[j].strip() for row in data[:200]]
-        text = sum(not _is_number(c) and c.lower() not in MISSING for c in sample)
+        text = sum(not is_number(c) and c.lower() not in MISSING for c in sample)
         if 2 * text > len(sample):
             return j
     return None
@@ -208,7 +209,7 @@ def cell_problem(cell: str) -> str:
         return "empty cell"
     if s.lower() in MISSING:
         return f"{shown} — missing values are not supported"
-    if _is_number(s):
+    if is_number(s):
         return f"{shown} is not a finite number"
     return f"{shown} is not a number"
 

@@ -2,10 +2,11 @@
 columns its channels, optional `trial` and `condition` columns splitting the rows into trials
 (sorted by trial, then time) of conditions; without a trial column, the file is one trial.
 
-The time column is found by its header: a clear name (time, seconds, ms, timestamp …) must
-increase within every trial, or the file is refused with the line that breaks it; a short one
-(t, s) is taken as time only when it does increase, else the table stays a plain table and
-its note says why.
+The time column is found by its header: with a trial column, a clear name (time, seconds,
+ms, timestamp …) must increase within every trial, or the file is refused with the line that
+breaks it. Without one, a time column that does not increase (t, s, or a follow-up time in a
+clinical table) is a feature like any other, and the table stays a plain table. A label
+column that changes within a trial is a class per time bin, not a condition.
 """
 
 from __future__ import annotations
@@ -66,16 +67,23 @@ def _codes(values) -> tuple[np.ndarray, tuple[str, ...]]:
     return codes, tuple(names)
 
 
+def _constant_in_trials(codes: np.ndarray, trial: np.ndarray) -> bool:
+    """Whether each trial's rows (in trial order) share one code: then it is a condition."""
+    same = trial[1:] == trial[:-1]
+    return not np.any(same & (np.diff(codes) != 0))
+
+
 def read(path: str, X: np.ndarray, feature_names, labels, label_name, kind: str,
-         options: dict) -> Dataset | None:
-    """The table as a Dataset of time series, or None when it has no time column."""
+         options: dict) -> tuple[Dataset | None, str]:
+    """(the table as a Dataset of time series, "") or, when it is none, (None, a note for the
+    plain table: why a column named like time is not read as one, or "")."""
     names = list(feature_names)
     at = _find(names, CLEAR_TIME)
     clear = at is not None
     if at is None:
         at = _find(names, SHORT_TIME)
     if at is None:
-        return None
+        return None, ""
     trial_at = _find(names, TRIAL_NAMES)
     condition_at = _find(names, CONDITION_NAMES)
     times = X[:, at]
@@ -87,20 +95,26 @@ def read(path: str, X: np.ndarray, feature_names, labels, label_name, kind: str,
     order = np.lexsort((times, trial)) if trial_at is not None else np.arange(len(X))
     broken = _first_break(times[order], trial[order])
     if broken is not None:
-        if not clear:
-            return None
         row, before = int(order[broken]), int(order[broken - 1])
+        if not clear or trial_at is None:  # a feature named like time, not a clock
+            return None, (f"Read as a plain table, not as time series: column {names[at]!r} "
+                          f"does not increase (line {_line(path, row)}: {times[row]:g} after "
+                          f"{times[before]:g}). Sort the rows by time, or add a trial "
+                          "column, to read it as time series.") if clear else ""
         line = _line(path, row)
         what = ("repeats a time of its trial" if trial_at is not None else
                 f"has time {times[row]:g} after {times[before]:g}: times must increase "
                 "(add a trial column to split the file into trials)")
         raise DataFileError(f"line {line}: {what} (column {names[at]!r})", line)
+    row_labels = None  # labels that change within a trial: a class per time bin
     if condition_at is not None:
         conditions = X[:, condition_at]
         source = names[condition_at]
-    elif labels is not None:
+    elif labels is not None and (_key(str(label_name)) in CONDITION_NAMES or  # said so
+                                 _constant_in_trials(_codes(labels)[0][order], trial[order])):
         conditions, source = np.asarray(labels), label_name
     else:
+        row_labels = None if labels is None else _codes(labels)
         conditions, source = np.zeros(len(X)), None
     codes, condition_names = _codes(conditions)
     if source is None:
@@ -126,13 +140,18 @@ def read(path: str, X: np.ndarray, feature_names, labels, label_name, kind: str,
                  "time" if trial_at is not None else "one trial (no trial column)")
     if source is not None:
         parts.append(f"{series.n_conditions} conditions from {source!r}")
+    elif row_labels is not None:
+        parts.append(f"a class per time bin from {label_name!r} (it changes within trials, "
+                     "so it is no condition)")
     note = (f"Read as time series: {'; '.join(parts)}; {len(channels)} channel"
             f"{'s' * (len(channels) != 1)}.")
     return Dataset(name=Path(path).stem or name, X=X[order][:, channels],
-                   y=codes if source is not None else None,
+                   y=codes if source is not None else (
+                       None if row_labels is None else row_labels[0][order]),
                    feature_names=tuple(names[j] for j in channels),
-                   target_names=condition_names if source is not None else None,
+                   target_names=condition_names if source is not None else (
+                       None if row_labels is None else row_labels[1]),
                    source=path, series=series, options=options, note=note,
                    description=f"{name}: {kind}, time series of {len(X)} time bins × "
                                f"{len(channels)} channels in {series.n_trials} trial"
-                               f"{'s' * (series.n_trials != 1)}")
+                               f"{'s' * (series.n_trials != 1)}"), ""

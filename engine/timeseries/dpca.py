@@ -229,10 +229,11 @@ class DemixedPCA(Algorithm):
         if step == len(MARGINS) - 1:
             first = [int(np.flatnonzero(np.array(margin) == i)[0]) for i in range(3)]
             purity = [shares[j, i] for i, j in enumerate(first)]
-            message = ("first components: " + ", ".join(f"{m} {p:.0%} {m}" for m, p in
-                                            zip(MARGINS, purity, strict=True))
-                       + f"; {cumulative[-1]:.0%} of the variance against PCA's "
-                       f"{pca['cumulative'][len(margin) - 1]:.0%}")
+            same = min(len(margin), len(pca["cumulative"]))  # PCA has at most N components
+            message = ("the first component of each part: " + ", ".join(
+                f"{m} {p:.0%} {m} variance" for m, p in zip(MARGINS, purity, strict=True))
+                       + f"; {same} components keep {cumulative[same - 1]:.0%} of the "
+                       f"variance, PCA's {pca['cumulative'][same - 1]:.0%}")
         return Demixing(
             step=step, message=message, times=frozen(times, copy=True),
             condition_names=dataset.series.condition_names,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.timeseries.kalman import inv_logdet
+
 GP_NOISE = 1e-3  # σ²: the share of each latent's unit variance that is white noise
 TAU_STEPS = 4  # gradient steps on each log τ per EM iteration
 
@@ -51,12 +53,6 @@ def kernel(times: np.ndarray, tau: float) -> np.ndarray:
     return (1.0 - GP_NOISE) * np.exp(-0.5 * (diff / tau) ** 2) + GP_NOISE * np.eye(len(times))
 
 
-def _chol_inv_logdet(a: np.ndarray) -> tuple[np.ndarray, float]:
-    L = np.linalg.cholesky(0.5 * (a + a.T))
-    Linv = np.linalg.inv(L)
-    return Linv.T @ Linv, 2.0 * float(np.sum(np.log(np.diag(L))))
-
-
 def posterior(Y: np.ndarray, times: np.ndarray, p: GPFAParams) -> Posterior:
     """The E-step for trials Y (m, T, channels) sampled at `times` (T,), and their summed
     log-likelihood log N(ȳ; d̄, C̄K̄C̄' + R̄), by the matrix determinant lemma."""
@@ -68,10 +64,10 @@ def posterior(Y: np.ndarray, times: np.ndarray, p: GPFAParams) -> Posterior:
     K_inv = np.zeros((k * T, k * T))
     logdet_k = 0.0
     for j in range(k):
-        inv, logdet = _chol_inv_logdet(kernel(times, p.tau[j]))
+        inv, logdet = inv_logdet(kernel(times, p.tau[j]))
         K_inv[j * T:(j + 1) * T, j * T:(j + 1) * T] = inv
         logdet_k += logdet
-    Sigma, logdet_m = _chol_inv_logdet(K_inv + np.kron(CRC, np.eye(T)))
+    Sigma, logdet_m = inv_logdet(K_inv + np.kron(CRC, np.eye(T)))
     E = Y - p.d
     b = (E @ CtRinv.T).transpose(0, 2, 1).reshape(m, k * T)  # stacked C'R⁻¹(y_t − d)
     mean = b @ Sigma
@@ -104,7 +100,7 @@ def _tau_objective(log_tau: float, parts: list[tuple[np.ndarray, np.ndarray, int
     value, grad = 0.0, 0.0
     for times, S, m in parts:
         K = kernel(times, tau)
-        K_inv, logdet = _chol_inv_logdet(K)
+        K_inv, logdet = inv_logdet(K)
         value -= 0.5 * (m * logdet + float(np.sum(K_inv * S)))
         diff2 = (times[:, None] - times[None, :]) ** 2
         dK = (K - GP_NOISE * np.eye(len(times))) * diff2 / tau**2  # ∂K/∂log τ

@@ -48,8 +48,9 @@ def _sym(a: np.ndarray) -> np.ndarray:
     return 0.5 * (a + np.swapaxes(a, -1, -2))
 
 
-def _inv_logdet(a: np.ndarray) -> tuple[np.ndarray, float]:
-    """Inverse and log-determinant of a symmetric positive-definite matrix, by Cholesky."""
+def inv_logdet(a: np.ndarray) -> tuple[np.ndarray, float]:
+    """Inverse and log-determinant of a symmetric positive-definite matrix, by Cholesky
+    (GPFA's E-step uses it too)."""
     L = np.linalg.cholesky(_sym(a))
     Linv = np.linalg.inv(L)
     return Linv.T @ Linv, 2.0 * float(np.sum(np.log(np.diag(L))))
@@ -75,8 +76,8 @@ def smooth(Y: np.ndarray, p: LDSParams) -> Smoothed:
     loglik = 0.0
     for t in range(T):
         xp[:, t], Pp[t] = x, P
-        P_inv, logdet_p = _inv_logdet(P)
-        Pf_t, logdet_m = _inv_logdet(P_inv + CRC)  # Pf = (P⁻¹ + C'R⁻¹C)⁻¹
+        P_inv, logdet_p = inv_logdet(P)
+        Pf_t, logdet_m = inv_logdet(P_inv + CRC)  # Pf = (P⁻¹ + C'R⁻¹C)⁻¹
         b = B[:, t] - x @ CRC  # C'R⁻¹ times the innovation
         e_r_e = quad_r[:, t] - 2.0 * np.sum(x * B[:, t], axis=1) + np.sum((x @ CRC) * x, axis=1)
         quad = e_r_e - np.sum((b @ Pf_t) * b, axis=1)
@@ -90,7 +91,7 @@ def smooth(Y: np.ndarray, p: LDSParams) -> Smoothed:
     Ps = Pf.copy()
     cross = np.empty((max(T - 1, 0), k, k))
     for t in range(T - 2, -1, -1):
-        Pp_inv, _ = _inv_logdet(Pp[t + 1])
+        Pp_inv, _ = inv_logdet(Pp[t + 1])
         J = Pf[t] @ p.A.T @ Pp_inv
         xs[:, t] = xf[:, t] + (xs[:, t + 1] - xp[:, t + 1]) @ J.T
         Ps[t] = _sym(Pf[t] + J @ (Ps[t + 1] - Pp[t + 1]) @ J.T)

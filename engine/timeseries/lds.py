@@ -59,6 +59,9 @@ def check_latents(dataset: Dataset, params: Mapping[str, Any], method: str) -> N
     if params["n_latents"] > dataset.d:
         raise ValueError(f"n_latents: {params['n_latents']} latents for {dataset.d} "
                          "channels; use at most as many latents as channels")
+    if params["n_latents"] >= dataset.n:  # PCA, the start, finds at most n − 1 directions
+        raise ValueError(f"n_latents: {params['n_latents']} latents for {dataset.n} time "
+                         f"bins; use fewer than {dataset.n}")
 
 
 @register

@@ -27,12 +27,15 @@ from engine.registry import register
 
 EPSILON = float(np.finfo(np.float32).eps)  # only where a denominator is exactly 0
 MAX_SNAPSHOTS = 60
+KEEP_EVERY_RECONSTRUCTION = 1_000_000  # cells of X up to which every step carries its X̂
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Sequences(Snapshot):
     """seqNMF as it iterates. `factors` W (K, neurons, lags), `loadings` H (K, time bins),
-    `reconstruction` X̂ (neurons, time bins, float32); `times` the bins' times in seconds;
+    `reconstruction` X̂ (neurons, time bins, float32; on a raster of more than
+    KEEP_EVERY_RECONSTRUCTION cells only the last step keeps it, or the run's history would
+    hold a gigabyte); `times` the bins' times in seconds (trials end to end);
     `neuron_order` the neurons sorted by the factor they load on most, then by the lag of
     their peak (what makes the sequences show as diagonals). `cost` ‖X − X̂‖² and `penalty`
     the x-ortho term after each iteration so far (0: the start); `explained` 1 − ‖X − X̂‖² /
@@ -42,7 +45,7 @@ class Sequences(Snapshot):
 
     factors: np.ndarray
     loadings: np.ndarray
-    reconstruction: np.ndarray
+    reconstruction: np.ndarray | None  # None before the last step on a large raster
     times: np.ndarray
     neuron_order: np.ndarray
     cost: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -186,8 +189,16 @@ def match_motifs(planted: np.ndarray, factors: np.ndarray
 def raster_of(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """(X (neurons, time bins), times): the rows as time bins in order, the columns as
     neurons; times from the series when there is one, else the row numbers."""
-    times = (dataset.series.time if dataset.series is not None
-             else np.arange(dataset.n, dtype=np.float64))
+    series = dataset.series
+    if series is None:
+        times = np.arange(dataset.n, dtype=np.float64)
+    elif series.n_trials == 1:
+        times = series.time
+    else:  # trials end to end: each trial's clock starts again, so count bins instead
+        steps = np.diff(series.time)
+        same = series.trial[1:] == series.trial[:-1]
+        dt = float(np.median(steps[same])) if same.any() else 1.0
+        times = np.arange(dataset.n, dtype=np.float64) * dt
     return np.ascontiguousarray(dataset.X.T), np.asarray(times, dtype=np.float64)
 
 
@@ -261,7 +272,10 @@ class SeqNMF(Algorithm):
                 for m, (f, r) in enumerate(zip(matched, correlation, strict=True)))
         return Sequences(
             step=step, message=message, factors=frozen(factors),
-            loadings=frozen(H, copy=True), reconstruction=frozen(Xhat.astype(np.float32)),
+            loadings=frozen(H, copy=True),
+            reconstruction=(frozen(Xhat.astype(np.float32))
+                            if it == params["n_iter"] or X.size <= KEEP_EVERY_RECONSTRUCTION
+                            else None),
             times=frozen(times, copy=True), neuron_order=frozen(neuron_order(W)),
             cost=frozen(np.array(costs)), penalty=frozen(np.array(penalties)),
             explained=1.0 - costs[-1] / max(float(np.sum(X ** 2)), 1e-300),

@@ -120,7 +120,7 @@ class TopicLDA(Algorithm):
         Float(name="learning_offset", label="offset τ", default=1.0, low=1.0, high=100.0,
               help="Online update weight ρ = (τ + t)^−κ: a larger τ damps the first passes."),
         Float(name="learning_decay", label="decay κ", default=0.6, low=0.51, high=1.0,
-              help="How fast the update weight ρ shrinks with the passes."),
+              help="How fast the update weight ρ shrinks, one step per mini-batch."),
         Int(name="top_words", label="words shown", default=8, low=3, high=20,
             help="Words listed per topic."),
         seed_param(),

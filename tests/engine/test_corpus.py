@@ -75,3 +75,16 @@ def test_numeric_csv_with_a_bad_cell_is_still_refused(tmp_path):
     path.write_text("a,b\n1,2\n3,oops\n", encoding="utf-8")
     with pytest.raises(datasets.DataFileError, match="line 3"):
         datasets.load_file(path)
+
+
+def test_a_table_with_a_label_of_several_words_stays_a_table(tmp_path):
+    """Labels of three words repeat, as labels do: the numbers are kept, not dropped for a
+    corpus of five words."""
+    rows = ["height,weight,region"] + [
+        f"{150 + i},{50 + i},{'North East Region' if i % 2 else 'South West Region'}"
+        for i in range(10)]
+    path = tmp_path / "people.csv"
+    path.write_text("\n".join(rows))
+    ds = datasets.load_file(path)
+    assert ds.documents is None and ds.X.shape == (10, 2)
+    assert ds.target_names == ("North East Region", "South West Region")

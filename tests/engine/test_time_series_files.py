@@ -34,11 +34,25 @@ def test_without_a_trial_column_the_file_is_one_trial(tmp_path):
 
 
 def test_times_that_go_back_name_the_line(tmp_path):
-    with pytest.raises(DataFileError, match=r"line 4: has time 0\.5 after 1") as err:
-        load_file(_write(tmp_path, "# a recording\ntime,x\n1,2\n0.5,3\n"))
-    assert err.value.line == 4
-    with pytest.raises(DataFileError, match="line 3: repeats a time"):
+    with pytest.raises(DataFileError, match=r"line 3: repeats a time") as err:
         load_file(_write(tmp_path, "trial,time,x\n0,0,1\n0,0,2\n"))
+    assert err.value.line == 3
+
+
+def test_a_time_feature_that_does_not_increase_leaves_a_plain_table(tmp_path):
+    """A clinical table's follow-up time is a feature, not a clock: the table loads as it did
+    before time series existed, and its note says how to make it a series."""
+    ds = load_file(_write(tmp_path, "# a cohort\nage,time,x\n60,1,2\n70,0.5,3\n"))
+    assert ds.series is None and ds.feature_names == ("age", "time", "x")
+    assert "line 4: 0.5 after 1" in ds.note and "add a trial column" in ds.note
+
+
+def test_a_label_that_changes_within_a_trial_is_a_class_per_bin(tmp_path):
+    text = "time,x,y,activity\n0,1,2,walk\n1,2,3,walk\n2,3,4,run\n3,4,5,walk\n"
+    ds = load_file(_write(tmp_path, text))
+    assert ds.series.n_trials == 1 and ds.series.condition_names == ("all",)
+    assert ds.target_names == ("run", "walk") and ds.y.tolist() == [1, 1, 0, 1]
+    assert "a class per time bin from 'activity'" in ds.note
 
 
 def test_a_trial_that_changes_condition_names_the_line(tmp_path):
