@@ -293,7 +293,7 @@ class _Trainer:
     def held_out_nll(self) -> float:
         """The held-out images' mean NLL, a batch at a time: all 359 digits at once took
         PixelCNN twice as long (their feature maps outgrow the cache); same numbers."""
-        with self.torch.no_grad():
+        with self.torch.inference_mode():
             bits = [nll_bits(self.torch, self.net, rows) for rows in self.held.split(EVAL_BATCH)]
             return float(self.torch.cat(bits).mean())
 
@@ -308,7 +308,7 @@ class _Trainer:
         u = torch.as_tensor(uniforms, dtype=torch.float32).to(self.device)
         frames = np.full((d + 1, m, d), UNKNOWN, np.int8)
         probabilities = np.empty((d, m))
-        with torch.no_grad():
+        with torch.inference_mode():
             for t, pixel in enumerate(order):
                 if ctx.cancelled():
                     return None

@@ -1,6 +1,6 @@
 """Generative models on digits: what the live pictures cost, and how fast the sliders decode.
 
-    python -m tests.benchmarks.bench_generative [snapshots] [repeats]
+    python -m tests.benchmarks.bench_generative [snapshots] [repeats] [model id …]
 
 1. Every registered generative model whose checks accept the digits (found in the registry,
    family "Generative models"), at its default settings, in a run's context as the window
@@ -383,12 +383,13 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def main(snapshots: int = 6, repeats: int = 3) -> None:
+def main(snapshots: int = 6, repeats: int = 3, *only: str) -> None:
+    """`only`: the ids of the models to measure (all digits models when none are named)."""
     from engine import datasets
 
     digits = datasets.load("digits")
     print(threads())
-    models = digit_models(digits)
+    models = [(a, p) for a, p in digit_models(digits) if not only or a.id in only]
     print("models on digits:", ", ".join(a.id for a, _ in models))
     timings = {a.id: Timings() for a, _ in models}
     spent = dict.fromkeys(timings, 0.0)
@@ -448,4 +449,4 @@ def main(snapshots: int = 6, repeats: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main(*[int(a) for a in sys.argv[1:3]])
+    main(*[int(a) for a in sys.argv[1:3]], *sys.argv[3:])
