@@ -61,7 +61,7 @@ class GPFA(Algorithm):
                  "stacked latents, gradient steps on log τ_j.")
     params = (
         N_LATENTS,
-        Int(name="max_iter", label="iterations", default=200, low=1, high=2000,
+        Int(name="max_iter", label="iterations", default=500, low=1, high=2000,
             help="The most EM iterations (it stops sooner once the likelihood settles)."),
         Float(name="start_timescale", label="first timescale", default=0.1, low=0.001,
               high=1.0, help="Every τ starts at this share of a trial's duration; EM then "
@@ -125,7 +125,7 @@ class GPFA(Algorithm):
             return
         message = (f"GPFA with {k} latent{'s' * (k != 1)}: log-likelihood {trace[-1]:,.1f} "
                    f"after {len(trace)} EM iterations"
-                   + ("" if len(trace) < max_iter else " (still rising: raise the iterations)")
+                   + ("" if settled else " (still rising: raise the iterations)")
                    + "; timescales τ " + ", ".join(f"{t:.3g}" for t in snap.timescales))
         if transform == "square root":
             message += "; the counts were square-rooted first"

@@ -134,7 +134,8 @@ class LDS(Algorithm):
 
     @staticmethod
     def _message(k, trace, transform, max_iter, base) -> str:
-        settled = len(trace) < max_iter
+        settled = len(trace) < max_iter or (  # or it settled at the very last iteration
+            len(trace) > 1 and trace[-1] - trace[-2] <= TOL * abs(trace[-2]))
         text = (f"LDS with {k} latent{'s' * (k != 1)}: log-likelihood {trace[-1]:,.1f} after "
                 f"{len(trace)} EM iterations"
                 + ("" if settled else " (still rising: raise the iterations)"))
