@@ -56,6 +56,26 @@ def test_gpfa_beside_the_lds_with_its_timescales(qtbot, window):
     assert "LDS" in view.beside.title()
 
 
+def test_the_picker_shows_another_pair_of_latents(qtbot, window):
+    load(qtbot, window, datasets.load("population", **SMALL))
+    window.method_panel.select("lds")
+    window.method_panel.set_values({"n_latents": 3, "max_iter": 5})
+    assert run_and_wait(qtbot, window) == "done"
+    snap = window.controller.history[-1]
+    view = window.current_view()
+    view.flush()
+    assert [view.pairs.itemText(i) for i in range(view.pairs.count())] == [
+        "1 and 2", "1 and 3", "2 and 3"]
+    view.pairs.setCurrentIndex(2)
+    view.flush()
+    xy, _ = view.latents.points.points_data()
+    np.testing.assert_allclose(xy, snap.coords[:, [1, 2]])
+    bxy, _ = view.beside.points.points_data()
+    np.testing.assert_allclose(bxy, snap.beside[:, [1, 2]])
+    rxy, _ = view.planted.points.points_data()
+    np.testing.assert_allclose(rxy, snap.recovered[:, [1, 2]])
+
+
 def test_data_without_time_is_refused_in_the_form(qtbot, window):
     load(qtbot, window, datasets.load("blobs", n_samples=60))
     window.method_panel.select("lds")
