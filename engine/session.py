@@ -24,6 +24,7 @@ import numpy as np
 
 from engine import datasets, registry
 from engine.data import Dataset
+from engine.datasets.corpus import folder_files
 from engine.params import ParamError, resolve
 from engine.protocol import MLP, LatentModel
 
@@ -54,7 +55,16 @@ class SessionError(ValueError):
 
 
 def sha256_file(path: str | os.PathLike, chunk: int = 2**20) -> str:
+    """The file's sha256; for a folder of texts (a corpus), of its .txt files' names and
+    contents, in the order the corpus reads them."""
     h = hashlib.sha256()
+    if os.path.isdir(path):
+        root = Path(path)
+        top, nested = folder_files(root)
+        for file in top + nested:
+            h.update(file.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            h.update(bytes.fromhex(sha256_file(file)))
+        return h.hexdigest()
     with open(path, "rb") as f:
         while block := f.read(chunk):
             h.update(block)
@@ -123,7 +133,7 @@ class FileData:
 
     def check(self, base: Path | None = None) -> None:
         path = self.resolved(base)
-        if not path.is_file():
+        if not path.exists():  # a file, or a folder of texts
             raise SessionError(f"the data file {self.path} is not there", "dataset.path")
         try:
             digest = sha256_file(path)
@@ -193,7 +203,7 @@ def data_spec(dataset: Dataset, checksum=sha256_file) -> DataSpec:
         return BuiltinData(_builtin_name(dataset))
     if dataset.source == "generated" and _generator_name(dataset):
         return GeneratedData(_generator_name(dataset), dict(dataset.options))
-    if os.path.isabs(dataset.source) and os.path.isfile(dataset.source):  # not a tag
+    if os.path.isabs(dataset.source) and os.path.exists(dataset.source):  # not a tag
         return FileData(dataset.source, checksum(dataset.source),
                         dataset.options.get("label_column", "auto"))
     return InlineData(dataset)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from engine import model_files, registry
 from engine import session as sessions
 from engine.data import Dataset
+from engine.datasets.corpus import folder_files
 from engine.model_files import ModelFileError
 from engine.protocol import Snapshot, Spectrum, Tree
 from engine.session import ModelRef, Session, SessionError, ViewSettings
@@ -94,9 +95,15 @@ class SessionManager(QObject):
 
     # ---- capture and save
     def _checksum(self, path: str) -> str:
-        """sha256 of a data file, remembered while its size and time stay the same."""
-        info = os.stat(path)
-        key = (os.path.abspath(path), info.st_size, info.st_mtime_ns)
+        """sha256 of a data file (or a folder of texts), remembered while its size and time
+        (each text's) stay the same."""
+        if os.path.isdir(path):
+            top, nested = folder_files(Path(path))
+            key = (os.path.abspath(path), *((str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                                           for p in top + nested))
+        else:
+            info = os.stat(path)
+            key = (os.path.abspath(path), info.st_size, info.st_mtime_ns)
         if key not in self._checksums:
             self._checksums[key] = sessions.sha256_file(path)
         return self._checksums[key]
@@ -106,7 +113,7 @@ class SessionManager(QObject):
         (or the recovery file every minute) finds it known and never hashes 200 MB on the
         main thread. A save before it is done computes it once more; the answers agree."""
         path = dataset.source
-        if os.path.isabs(path) and os.path.isfile(path):
+        if os.path.isabs(path) and os.path.exists(path):
             QThreadPool.globalInstance().start(partial(self._checksum_quietly, path))
 
     def _checksum_quietly(self, path: str) -> None:

@@ -183,13 +183,20 @@ def _decode(data: bytes, where: str) -> str:
         raise DataFileError(f"{where}: {e}") from None
 
 
+def folder_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """A corpus folder's .txt files: those in it, then those one subfolder down, each in
+    name order (what the corpus reads, and what a session's checksum covers)."""
+    top = sorted(p for p in root.glob("*.txt") if p.is_file())
+    nested = sorted(p for p in root.glob("*/*.txt") if p.is_file())
+    return top, nested
+
+
 def load_folder(path: str, max_bytes: int) -> Dataset:
     """A folder of .txt files, one document each, in name order. When every file lies in a
     subfolder (one level down), the subfolders are the classes (as scikit-learn's
     load_files reads a folder)."""
     root = Path(path)
-    top = sorted(p for p in root.glob("*.txt") if p.is_file())
-    nested = sorted(p for p in root.glob("*/*.txt") if p.is_file())
+    top, nested = folder_files(root)
     files = top + nested
     if not files:
         raise DataFileError(f"the folder {root.name} holds no .txt files (nor do its "

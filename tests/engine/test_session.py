@@ -105,6 +105,24 @@ def test_a_changed_data_file_is_caught_by_its_checksum(tmp_path):
     assert err.value.field == "dataset.sha256" and "changed" in err.value.message
 
 
+def test_a_folder_of_texts_is_named_by_its_path_and_its_texts_checksum(tmp_path):
+    """A corpus from a folder is saved by path, not as a table of counts in the session;
+    changing one of its texts is caught like a changed file."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "a.txt").write_text("the cat sat on the mat with the hat")
+    (folder / "b.txt").write_text("the dog sat on the mat with the cat")
+    ds = datasets.load_file(str(folder))
+    spec = session.data_spec(ds)
+    assert isinstance(spec, FileData) and spec.path == str(folder)
+    back = session.from_json(session.to_json(_session(spec))).data
+    back.check()
+    assert back.load().documents == ds.documents
+    (folder / "b.txt").write_text("the dog sat on the mat with the bat")
+    with pytest.raises(SessionError, match="changed"):
+        back.check()
+
+
 def test_a_moved_data_file_is_found_beside_the_session(tmp_path):
     (tmp_path / "d.csv").write_text("a,b\n1,2\n3,4\n")
     spec = FileData("/nowhere/d.csv", session.sha256_file(tmp_path / "d.csv"), None)
