@@ -1,5 +1,5 @@
-"""The data panel's preview of a corpus: the first documents × the most frequent words as a
-table of counts, and the first documents themselves."""
+"""The data panel's preview of a corpus: the first documents × their most frequent words as
+a table of counts, and the first documents themselves."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ SHOWN_DOCUMENTS = 2
 
 def fill_corpus_preview(table: QTableWidget, prose: QPlainTextEdit, dataset: Dataset,
                         rows: int, columns: int) -> None:
-    """Counts of the `columns` most frequent words in the first `rows` documents (and each
-    document's label), then the first documents written out below."""
-    words = top_words(dataset.X, dataset.feature_names, columns)
+    """Counts of the `columns` words most frequent in the first `rows` documents (and each
+    document's label), then the first documents written out below. Their own words, not the
+    whole corpus's: the first documents share a subject, and the corpus's commonest words
+    would give a table of zeros."""
+    rows = min(rows, dataset.n)
+    words = top_words(dataset.X[:rows], dataset.feature_names, columns)
     headers = [dataset.feature_names[j] for j in words]
     headers += ["label"] if dataset.has_labels else []
-    rows = min(rows, dataset.n)
     table.clear()
     table.setRowCount(rows)
     table.setColumnCount(len(headers))

@@ -35,3 +35,17 @@ def test_topics_tables_mixtures_and_perplexity(qtbot, window):
     np.testing.assert_allclose(y, snap.perplexity)
     names = [name for name, _ in view.named_canvases()]
     assert names == ["LDA topics", "Topic mixtures", "Perplexity per pass", "NMF topics"]
+
+
+def test_the_preview_shows_the_first_documents_own_words(qtbot, window):
+    """The first documents' commonest words head the table, so their counts are not all zero,
+    and the documents are written out below it."""
+    data = datasets.load("short_texts")
+    load(qtbot, window, data)
+    table = window.data_panel.preview
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers[-1] == "label" and len(headers) > 2
+    counts = [[float(table.item(r, c).text()) for c in range(len(headers) - 1)]
+              for r in range(table.rowCount())]
+    assert all(any(row) for row in counts[:3])
+    assert window.data_panel.prose.toPlainText().startswith("Document 1: ")
