@@ -41,6 +41,7 @@ from engine.registry import register
 
 MAX_SWEEPS = 500  # coordinate-descent sweeps of one solve; it stops when the weights settle
 TOLERANCE = 1e-12
+NEGLIGIBLE = 1e-6  # of a point's largest weight: a smaller one is no link
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -99,6 +100,10 @@ def nnk_weights(K: np.ndarray, k: np.ndarray) -> np.ndarray:
             theta[:, j] = new
         if moved <= TOLERANCE:
             break
+    # Weights on their way to zero (1e-14 after the last sweep) change no code, but they
+    # would count and draw as links, across clusters: a weight under a millionth of the
+    # point's largest is zero.
+    theta[theta < NEGLIGIBLE * theta.max(axis=1, keepdims=True)] = 0.0
     return theta
 
 

@@ -23,7 +23,8 @@ from engine.datasets.errors import DataFileError, cell_error
 
 DELIMITERS = ("\t", ",", ";")  # tried in this order; None means runs of whitespace
 # Names that mark the label column, in order of trust ("y" only when there is no "x").
-LABEL_NAMES = ("label", "labels", "class", "target", "species", "y")
+LABEL_NAMES = ("label", "labels", "class", "target", "species", "y",
+               "condition")  # a time series' condition names (engine/datasets/time_series.py)
 MISSING = frozenset({"", "na", "n/a", "nan", "-nan", "null", "none", "?", "-", "missing"})
 _CONTROL = np.arange(256) < 32  # bytes that never appear in text ...
 _CONTROL[[9, 10, 13]] = False  # ... except tab, newline and carriage return
@@ -252,7 +253,7 @@ def _labels(lines, numbers, delimiter, quoted, label: int) -> list[str]:
 def parse_table(text: str, label_column="auto") -> Table:
     """Parse delimited text into features and optional string labels.
 
-    `label_column`: "auto" (a column named label/labels/class/target/y/species,
+    `label_column`: "auto" (a column named label/labels/class/target/y/species/condition,
     or a last column of text), a column name, a 0-based index (negative counts
     from the end), or None for no labels.
     """

@@ -102,9 +102,11 @@ class MeanTeacher(SemiSupervisedMethod):
                  "logistic regression on Gaussian bumps at the points; the teacher's weights "
                  "θ′ ← decay·θ′ + (1 − decay)·θ after each step.")
     params = (
-        Float(name="consistency", label="consistency weight", default=30.0, low=0.0,
+        Float(name="consistency", label="consistency weight", default=3.0, low=0.0,
               high=300.0, decimals=2, help="Weight of the squared difference between the "
-                                           "student's and the teacher's predictions."),
+                                           "student's and the teacher's predictions. Too "
+                                           "high (30 on digits), and agreeing beats "
+                                           "learning: every point gets one class."),
         Float(name="decay", label="EMA decay", default=0.99, low=0.0, high=0.9999,
               decimals=4, help="How slowly the teacher follows the student: its weights are "
                                "this times their old value plus the rest times the student's."),

@@ -80,3 +80,12 @@ def test_the_lds_runs_on_a_loaded_series(tmp_path):
     ds = load_file(_write(tmp_path, "\n".join(rows)))
     snap = run_to_end(LDS(), ds, {"n_latents": 1, "max_iter": 10})
     assert snap.coords.shape == (60, 1) and snap.planted is None
+
+
+def test_a_condition_column_of_words_may_stand_anywhere(tmp_path):
+    text = ("trial,time,condition,ch1,ch2\n0,0,left,1,2\n0,1,left,2,3\n"
+            "1,0,right,1,1\n1,1,right,0,2\n")
+    ds = load_file(_write(tmp_path, text))
+    assert ds.feature_names == ("ch1", "ch2")
+    assert ds.series.condition_names == ("left", "right")
+    assert ds.series.trial_conditions().tolist() == [0, 1]
