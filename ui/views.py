@@ -33,9 +33,15 @@ MAX_ARROWS = 30  # a biplot draws at most this many loadings, the longest
 
 
 def _leaves(widget: QWidget) -> list[QWidget]:
+    """The canvases in a view's splitters, in order; also inside a plain widget that holds
+    canvases with controls beside them (a picker above two planes)."""
     if isinstance(widget, QSplitter):
         return [leaf for i in range(widget.count()) for leaf in _leaves(widget.widget(i))]
-    return [widget]
+    if isinstance(widget, Canvas):
+        return [widget]
+    direct = widget.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    inner = [leaf for child in direct for leaf in _leaves(child) if isinstance(leaf, Canvas)]
+    return inner or [widget]
 
 
 class DataFrame2D:

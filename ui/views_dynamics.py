@@ -54,6 +54,7 @@ class DynamicsView(View):
         canvases.addWidget(self.beside)
         main = QWidget()
         row = QHBoxLayout()
+        row.setContentsMargins(6, 2, 0, 0)
         row.addWidget(QLabel("latents shown:"))
         row.addWidget(self.pairs)
         row.addStretch(1)

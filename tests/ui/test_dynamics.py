@@ -80,3 +80,16 @@ def test_data_without_time_is_refused_in_the_form(qtbot, window):
     load(qtbot, window, datasets.load("blobs", n_samples=60))
     window.method_panel.select("lds")
     assert "needs time series" in window.method_panel.problem.text()
+
+
+def test_the_planes_beside_the_picker_take_the_theme(qtbot, window):
+    """The two planes sit in a widget with the picker above them: they are still the view's
+    canvases, restyled with the others (they stayed light in the dark theme)."""
+    load(qtbot, window, datasets.load("population", **SMALL))
+    window.method_panel.select("lds")
+    window.method_panel.set_values({"n_latents": 2, "max_iter": 3})
+    assert run_and_wait(qtbot, window) == "done"
+    view = window.current_view()
+    names = [name for name, _ in view.named_canvases()]
+    assert names[:2] == ["Latent trajectories", "PCA trajectories"]
+    assert view.latents in view.canvases() and view.beside in view.canvases()
