@@ -76,6 +76,13 @@ def corpus_dataset(documents, name: str, source: str, description: str, y=None,
         raise DataFileError(f"{len(documents):,} documents; a corpus may have at most "
                             f"{MAX_DOCUMENTS:,} (its word counts are held in memory)")
     X, words = document_term(documents, min_df)
+    empty = np.flatnonzero(X.sum(axis=1) == 0)
+    if empty.size:  # said, or they sit as one point at the origin and LDA spreads them evenly
+        which = ", ".join(str(i + 1) for i in empty[:5]) + (" …" if empty.size > 5 else "")
+        note = (f"{note} " if note else "") + (
+            f"{empty.size} of the {len(documents)} documents ({which}) share no word with "
+            f"another document: only words in {min(min_df, len(documents))} documents or "
+            "more are counted, so their rows are all zero.")
     return Dataset(name=name, X=X, y=y, feature_names=words, target_names=target_names,
                    source=source,  # not str.format: a folder's name may hold braces
                    description=description.replace("{n}", f"{len(documents):,}")

@@ -48,6 +48,15 @@ def test_folder_of_text_files(tmp_path):
     assert ds.documents[0] == "Bake the bread and the cake."
 
 
+def test_documents_left_without_a_word_are_named_in_the_note(tmp_path):
+    texts = ["The stars and the planets shine.", "Stars and planets.", "A lonely kettle."]
+    for i, text in enumerate(texts):
+        (tmp_path / f"{i}.txt").write_text(text, encoding="utf-8")
+    ds = datasets.load(str(tmp_path))
+    assert ds.X[2].sum() == 0
+    assert "1 of the 3 documents (3) share no word with another document" in ds.note
+
+
 def test_empty_folder_is_named(tmp_path):
     with pytest.raises(datasets.DataFileError, match=r"no \.txt files"):
         datasets.load_file(tmp_path)
