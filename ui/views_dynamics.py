@@ -117,7 +117,7 @@ class DynamicsView(View):
         self.latents.set_paths(xy, trials, conditions)
         self.latents.set_axis_labels(f"latent {i + 1}", f"latent {j + 1}")
         name = NAMES.get(snap.method, snap.method)
-        self.latents.set_title(f"{name} latents, iteration {snap.iteration}")
+        self.latents.set_title(f"{name}, iteration {snap.iteration}")
         self._later(lambda: self._show_side(snap, trials, conditions, labels))
 
     def _changed(self, key: str, array) -> bool:

@@ -55,4 +55,4 @@ class SequencesView(View):
         if found:
             pairs = ", ".join(f"{m + 1}→{f + 1}" for m, f in enumerate(snap.matched))
             self.matches.set_bars(snap.match_correlation, None,
-                                  f"planted motif → factor: {pairs}")
+                                  f"motif → factor: {pairs}")

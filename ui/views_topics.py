@@ -78,14 +78,14 @@ class TopicView(View):
 
     def _mixture_title(self, m: int) -> str:
         ds = self.frame.dataset
-        what = f"{m} of {ds.n} documents" if m < ds.n else f"all {ds.n} documents"
-        return f"each document's topic mixture ({what}{', by class' if ds.y is not None else ''})"
+        what = f"topics of {m} of the {ds.n} documents" if m < ds.n else "topics of each document"
+        return what + (", by class" if ds.y is not None else "")
 
     def _show_side(self, snap: TopicModel) -> None:
         self.curve.set_curves({"perplexity": snap.perplexity},
                               x=np.arange(1, snap.perplexity.size + 1))
         self.curve.set_cursor(snap.perplexity.size - 1)
-        self.curve.set_title(f"perplexity {snap.perplexity[-1]:.4g} (lower is better)")
+        self.curve.set_title(f"perplexity {snap.perplexity[-1]:.4g}")
         rows = word_rows(snap.nmf_top, snap.nmf_topic_word, self.frame.dataset.feature_names)
         for row, cosine in zip(rows, snap.nmf_similarity, strict=True):
             row[2] = f"{cosine:.2f}"
