@@ -24,6 +24,7 @@ CLEAR_TIME = ("time", "times", "seconds", "second", "secs", "sec", "ms", "msec",
 SHORT_TIME = ("t", "s")
 TRIAL_NAMES = ("trial", "trials", "trial_id", "trial_number", "repeat", "episode")
 CONDITION_NAMES = ("condition", "conditions", "cond", "stimulus")
+NOT_A_SERIES = "Read as a plain table, not as time series"  # a note's start: why not
 
 
 def _key(name: str) -> str:
@@ -97,7 +98,7 @@ def read(path: str, X: np.ndarray, feature_names, labels, label_name, kind: str,
     if broken is not None:
         row, before = int(order[broken]), int(order[broken - 1])
         if not clear or trial_at is None:  # a feature named like time, not a clock
-            return None, (f"Read as a plain table, not as time series: column {names[at]!r} "
+            return None, (f"{NOT_A_SERIES}: column {names[at]!r} "
                           f"does not increase (line {_line(path, row)}: {times[row]:g} after "
                           f"{times[before]:g}). Sort the rows by time, or add a trial "
                           "column, to read it as time series.") if clear else ""

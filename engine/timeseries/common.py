@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.data import Dataset, Series
+from engine.datasets.time_series import NOT_A_SERIES
 from engine.params import Choice
 from engine.protocol import Embedding
 
@@ -49,10 +50,11 @@ def require_series(dataset: Dataset, method: str) -> Series:
     rows are in no order in time (shuffled samples), and the fit would invent dynamics."""
     series = dataset.series
     if series is None:
+        why = (f" {dataset.note}" if dataset.note.startswith(NOT_A_SERIES) else
+               " These rows have no place in time (a subsample or selection loses it too).")
         raise ValueError(f"{method} needs time series: rows that are time bins of trials, "
                          "as the 'Neural population' generator makes or a CSV with a time "
-                         "column gives. These rows have no place in time (a subsample or "
-                         "selection loses it too).")
+                         f"column gives.{why}")
     short = [len(rows) for rows in series.trials() if len(rows) < 2]
     if short:
         raise ValueError(f"{method} needs at least two time bins in every trial; "

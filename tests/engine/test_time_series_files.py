@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from engine.datasets import DataFileError, load_file
+from engine.registry import get
 
 
 def _write(tmp_path, text, name="series.csv"):
@@ -45,6 +46,8 @@ def test_a_time_feature_that_does_not_increase_leaves_a_plain_table(tmp_path):
     ds = load_file(_write(tmp_path, "# a cohort\nage,time,x\n60,1,2\n70,0.5,3\n"))
     assert ds.series is None and ds.feature_names == ("age", "time", "x")
     assert "line 4: 0.5 after 1" in ds.note and "add a trial column" in ds.note
+    with pytest.raises(ValueError, match="column 'time' does not increase"):
+        get("lds").resolve(ds, {"n_latents": 1})  # the method says why, too
 
 
 def test_a_label_that_changes_within_a_trial_is_a_class_per_bin(tmp_path):
