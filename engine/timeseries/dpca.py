@@ -197,17 +197,21 @@ class DemixedPCA(Algorithm):
         margin_variance = np.array([np.sum(parts[m] ** 2) / total for m in MARGINS])
         pca = self._pca(flat, parts, X.shape, 3 * q)
         decoders, encoders, margin = np.empty((0, X.shape[0])), np.empty((X.shape[0], 0)), []
+        n_conditions, n_times = X.shape[1], X.shape[2]
+        rank = {"time": n_times - 1, "condition": n_conditions - 1,  # what each part can hold
+                "interaction": (n_conditions - 1) * (n_times - 1)}
         for i, name in enumerate(MARGINS):
             if ctx.cancelled():
                 return
             ctx.progress(i / 3, f"fitting the {name} components…")
-            D, F = reduced_rank_ridge(flat, parts[name].reshape(X.shape[0], -1), q, mu)
+            qm = max(1, min(q, rank[name]))  # two conditions: one condition component
+            D, F = reduced_rank_ridge(flat, parts[name].reshape(X.shape[0], -1), qm, mu)
             D, F = signed(D, F, flat)
             decoders, encoders = np.vstack([decoders, D]), np.hstack([encoders, F])
-            margin += [i] * q
+            margin += [i] * qm
             yield self._snapshot(i, flat, X.shape, parts, decoders, encoders, margin, pca,
                                  times, dataset, margin_variance, params, counts,
-                                 f"{name}: {q} components fitted")
+                                 f"{name}: {qm} component{'s' * (qm != 1)} fitted")
         ctx.progress(1.0, "done")
 
     @staticmethod

@@ -78,3 +78,11 @@ def test_plain_messages_for_data_it_cannot_demix():
     uneven = Dataset(name="uneven", X=np.ones((5, 2)), series=series)
     with pytest.raises(ValueError, match="same time bins"):
         algorithm.resolve(uneven)
+
+
+def test_two_conditions_give_one_condition_component():
+    """The condition part of two conditions' averages has rank one: a second and third
+    condition component would be flat noise."""
+    data = datasets.load("population", n_conditions=2, n_trials=3, n_steps=20)
+    last = run_to_end(dpca.DemixedPCA(), data, {"n_components": 3})
+    assert last.component_margin.tolist() == [0, 0, 0, 1, 2, 2, 2]
