@@ -27,7 +27,7 @@ from widgets.semisup import LabelCanvas
 CLICK_CLASSES = 3  # classes a click cycles through on data without labels
 PICK_PX = 8.0  # a click this close to a point (beyond its radius) labels it
 NAMES = {"pseudo-label": "pseudo-labelling", "entmin": "entropy minimisation",
-         "label-propagation": "label spreading", "mean-teacher": "mean teacher"}
+         "label-propagation": "label propagation", "mean-teacher": "mean teacher"}
 
 
 class SemiSupervisedView(View):

@@ -69,7 +69,7 @@ class TopicView(View):
         words = self.frame.dataset.feature_names
         self.words.set_table(f"LDA: the {snap.top.shape[1]} likeliest words of each topic "
                              f"(pass {snap.iteration} of {snap.n_iter})",
-                             ["topic", "top words, likeliest first", "their p"],
+                             ["topic", "top words, likeliest first", "their share"],
                              word_rows(snap.top, snap.topic_word, words), stretch=1)
         self.mixtures.set_stacks(snap.doc_topic[self._rows],
                                  [f"topic {t + 1}" for t in range(snap.k)],
