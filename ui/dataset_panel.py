@@ -420,6 +420,13 @@ class DatasetPanel(QWidget):
             self.preview.setHorizontalHeaderItem(0, QTableWidgetItem("text"))
             for i in range(rows):
                 self.preview.setItem(i, 0, QTableWidgetItem(dataset.texts[i]))
+        if dataset.series is not None:  # time bins: which trial and when, before the channels
+            for column, (name, values) in enumerate((("trial", dataset.series.trial + 1),
+                                                     ("time", dataset.series.time))):
+                self.preview.insertColumn(column)
+                self.preview.setHorizontalHeaderItem(column, QTableWidgetItem(name))
+                for i in range(rows):
+                    self.preview.setItem(i, column, QTableWidgetItem(f"{values[i]:.4g}"))
 
 
 def _shrinkable(combo: QComboBox, chars: int = 12) -> None:

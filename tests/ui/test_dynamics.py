@@ -3,6 +3,7 @@ timescales and the planted latents drawn are the last snapshot's; data without t
 refused in the form."""
 
 import numpy as np
+import pytest
 
 from engine import datasets
 from engine.timeseries.common import LatentTrajectories
@@ -93,3 +94,13 @@ def test_the_planes_beside_the_picker_take_the_theme(qtbot, window):
     names = [name for name, _ in view.named_canvases()]
     assert names[:2] == ["Latent trajectories", "PCA trajectories"]
     assert view.latents in view.canvases() and view.beside in view.canvases()
+
+
+def test_the_preview_places_each_row_in_its_trial_and_time(qtbot, window):
+    data = datasets.load("population", **SMALL)
+    load(qtbot, window, data)
+    table = window.data_panel.preview
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers[:3] == ["trial", "time", "x1"] and headers[-1] == "label"
+    assert table.item(0, 0).text() == "1"
+    assert float(table.item(1, 1).text()) == pytest.approx(data.series.time[1], rel=1e-3)
