@@ -89,10 +89,11 @@ def test_labels_spread_a_step_at_a_time():
     assert snapshots[-1].edges.shape[1] == 2 and snapshots[-1].map is not None
 
 
-# Default settings on moons (200 points, 3 labels per class), over seeds: each method's
-# accuracy on the unlabelled rest against the same model's on the labels alone.
+# Default settings on moons (200 points, 3 labels per class; the mean teacher at 700 of its
+# 1,500 steps, to spare the suite 20 s: its gains were 0.09–0.13 there), over seeds: each
+# method's accuracy on the unlabelled rest against the same model's on the labels alone.
 BEATS = {"pseudo-label": ({}, 0.1), "label-propagation": ({}, 0.1),
-         "entmin": ({}, 0.08), "mean-teacher": ({}, 0.08)}
+         "entmin": ({}, 0.08), "mean-teacher": ({"steps": 700}, 0.08)}
 
 
 @pytest.mark.parametrize("algorithm_id", list(BEATS))
