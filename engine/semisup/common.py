@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine.data import Dataset
-from engine.params import Int, Picked, seed_param
+from engine.params import Float, Int, Picked, seed_param
 from engine.protocol import Algorithm, Snapshot, frozen
 
 FAMILY = "Semi-supervised"
@@ -36,6 +36,19 @@ def common_params(per_class: int = 3) -> tuple:
         Picked(name="labelled", label="clicked labels",
                help="Points labelled by clicking them in the picture."),
         seed_param(),
+    )
+
+
+def training_params(steps: int, every: int) -> tuple:
+    """Full-batch gradient steps, Adam's step size and the steps between pictures, as the
+    two torch methods (entropy minimisation, mean teacher) take them."""
+    return (
+        Int(name="steps", label="training steps", default=steps, low=10, high=20000,
+            help="Gradient steps, each on every point (full batch)."),
+        Float(name="learning_rate", label="learning rate", default=0.1, low=1e-4,
+              high=1.0, log=True, decimals=4, help="Step size of the Adam optimiser."),
+        Int(name="every", label="picture every", default=every, low=1, high=1000,
+            help="Steps between pictures."),
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from engine.data import Dataset
 from engine.generative.training import load_torch
-from engine.params import Bool, Float, Int
+from engine.params import Bool, Float
 from engine.protocol import RunContext
 from engine.registry import register
 from engine.semisup.common import (
@@ -37,6 +37,7 @@ from engine.semisup.common import (
     ramp,
     rbf_features,
     standardise,
+    training_params,
 )
 
 
@@ -94,12 +95,7 @@ class EntropyMinimisation(SemiSupervisedMethod):
               log=True, decimals=5, help="L2 penalty on the weights: it bounds how sure "
                                          "the model can be, so that only moving the "
                                          "boundary lowers the entropy."),
-        Int(name="steps", label="training steps", default=600, low=10, high=20000,
-            help="Gradient steps, each on every point (full batch)."),
-        Float(name="learning_rate", label="learning rate", default=0.1, low=1e-4,
-              high=1.0, log=True, decimals=4, help="Step size of the Adam optimiser."),
-        Int(name="every", label="picture every", default=10, low=1, high=1000,
-            help="Steps between pictures."),
+        *training_params(steps=600, every=10),
         *common_params(),
     )
     snapshot_type = SemiSupervised

@@ -25,7 +25,7 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.generative.training import load_torch
-from engine.params import Float, Int
+from engine.params import Float
 from engine.protocol import RunContext
 from engine.registry import register
 from engine.semisup.common import (
@@ -38,6 +38,7 @@ from engine.semisup.common import (
     common_params,
     labelled_fields,
     labels_for,
+    training_params,
 )
 from engine.semisup.entmin import KernelFeatures
 
@@ -119,12 +120,7 @@ class MeanTeacher(SemiSupervisedMethod):
                                "the median distance to a point's fifth nearest neighbour."),
         Float(name="penalty", label="weight penalty", default=1e-3, low=0.0, high=1.0,
               log=True, decimals=5, help="L2 penalty on the weights (weight decay)."),
-        Int(name="steps", label="training steps", default=1500, low=10, high=20000,
-            help="Gradient steps, each on every point (full batch)."),
-        Float(name="learning_rate", label="learning rate", default=0.1, low=1e-4,
-              high=1.0, log=True, decimals=4, help="Step size of the Adam optimiser."),
-        Int(name="every", label="picture every", default=20, low=1, high=1000,
-            help="Steps between pictures."),
+        *training_params(steps=1500, every=20),
         *common_params(),
     )
     snapshot_type = SemiSupervised
