@@ -95,6 +95,14 @@ def relative_losses(snap: PretextTasks) -> dict[str, np.ndarray]:
             if loss.size and loss[0] > 0}
 
 
+HOLE_SHADE = 0.5  # the blanked square as drawn: its zeros are the digit's black background
+
+
+def shown_holes(snap: PretextTasks) -> np.ndarray:
+    """The holed inputs as drawn: the network sees zeros in the square, the eye a grey one."""
+    return snap.holed if snap.hole is None else np.where(snap.hole, HOLE_SHADE, snap.holed)
+
+
 def pretext_strip(snap: PretextTasks) -> tuple[np.ndarray, list[str]]:
     """Rows: holed inputs, in-painting's outputs, the targets, the turned digits (the row's
     title says how many turns the network tells right, once it has started training), all
@@ -106,8 +114,9 @@ def pretext_strip(snap: PretextTasks) -> tuple[np.ndarray, list[str]]:
     else:
         told = f"the network tells {int(np.sum(snap.said == snap.turns))} of {m}"
     turned = f"turned 0°, 90°, 180°, 270°, …: {told}"
-    images = np.concatenate([snap.holed, snap.rebuilt, snap.targets, snap.turned])
-    titles = ["in-painting input (held-out digits)", *blank, "output", *blank, "target",
+    images = np.concatenate([shown_holes(snap), snap.rebuilt, snap.targets, snap.turned])
+    titles = ["in-painting input (grey: the blanked square)", *blank, "output", *blank,
+              "target",
               *blank, turned, *blank]
     return images.reshape(-1, *snap.image_shape), titles
 

@@ -42,17 +42,22 @@ LOSS_NAMES = ("squared error per pixel", "cross-entropy over 4 angles", "NT-Xent
 BATCH = 128
 
 
-def blank_squares(images: np.ndarray, rng: np.random.Generator, hole: int = HOLE
-                  ) -> np.ndarray:
-    """Each image (n, h, w) with a random hole × hole square set to 0."""
-    n, h, w = images.shape
+def square_masks(shape: tuple[int, int, int], rng: np.random.Generator, hole: int = HOLE
+                 ) -> np.ndarray:
+    """(n, h, w) masks, True on a random hole × hole square of each image."""
+    n, h, w = shape
     top = rng.integers(0, h - hole + 1, size=n)
     left = rng.integers(0, w - hole + 1, size=n)
     rows, cols = np.arange(h), np.arange(w)
-    inside = (((rows[None, :] >= top[:, None]) & (rows[None, :] < top[:, None] + hole))[:, :, None]
-              & ((cols[None, :] >= left[:, None]) & (cols[None, :] < left[:, None] + hole))
-              [:, None, :])
-    return np.where(inside, 0.0, images)
+    return (((rows[None, :] >= top[:, None]) & (rows[None, :] < top[:, None] + hole))[:, :, None]
+            & ((cols[None, :] >= left[:, None]) & (cols[None, :] < left[:, None] + hole))
+            [:, None, :])
+
+
+def blank_squares(images: np.ndarray, rng: np.random.Generator, hole: int = HOLE
+                  ) -> np.ndarray:
+    """Each image (n, h, w) with a random hole × hole square set to 0."""
+    return np.where(square_masks(images.shape, rng, hole), 0.0, images)
 
 
 class _TaskTrainer:
@@ -157,6 +162,7 @@ class PretextTasks(Snapshot):
     image_shape: tuple[int, int]
     dims: int
     rotation_accuracy: float = float("nan")  # on the strip's turned digits
+    hole: np.ndarray | None = None  # (m, h·w) True on each strip digit's blanked square
 
 
 @register
@@ -210,7 +216,8 @@ class Pretext(Algorithm):
                  f"PCA ({params['dims']})": self._probes(pca_features(X, split, params["dims"]),
                                                         y, split)}
         strip = strip_rows(y, split.test)
-        holed = blank_squares(images[strip], np.random.default_rng([int(params["seed"]), 5]))
+        hole = square_masks(images[strip].shape, np.random.default_rng([int(params["seed"]), 5]))
+        holed = np.where(hole, 0.0, images[strip])
         turns = np.arange(len(strip)) % 4
         turned = quarter_turns(images[strip], turns)
         losses: list[list[float]] = [[], [], []]
@@ -246,6 +253,7 @@ class Pretext(Algorithm):
                     probe_words=probe_words("linear", split).replace(
                         "linear probe", "probes"),
                     strip=frozen(strip), holed=frozen(holed.reshape(len(strip), -1)),
+                    hole=frozen(hole.reshape(len(strip), -1)),
                     rebuilt=frozen(tasks[0].rebuild(holed)), targets=frozen(X[strip]),
                     turned=frozen(turned.reshape(len(strip), -1)), turns=frozen(turns),
                     said=frozen(said), image_shape=tuple(dataset.image_shape),

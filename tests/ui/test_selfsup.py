@@ -63,7 +63,11 @@ def test_pretext_draws_the_table_losses_and_strips(qtbot, window):
     assert view.loss.curve_names() == ["in-painting", "rotation", "SimCLR"]
     m = len(snap.strip)
     assert view.images.image_count() == 4 * m
-    for i, expected in ((0, snap.holed[0]), (m, snap.rebuilt[0]), (2 * m, snap.targets[0]),
+    hole = snap.hole[0]  # the blanked square shows grey, the rest as the network saw it
+    assert hole.sum() == 16 and (snap.holed[0][hole] == 0).all()
+    np.testing.assert_allclose(view.images.image(0).ravel()[hole], 0.5)
+    for i, expected in ((0, np.where(hole, 0.5, snap.holed[0])), (m, snap.rebuilt[0]),
+                        (2 * m, snap.targets[0]),
                         (3 * m + 1, snap.turned[1])):
         np.testing.assert_allclose(view.images.image(i).ravel(), expected)
     right = int(np.sum(snap.said == snap.turns))
