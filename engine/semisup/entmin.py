@@ -26,6 +26,7 @@ from engine.semisup.common import (
     KernelPicture,
     SemiSupervised,
     SemiSupervisedMethod,
+    TorchData,
     Trace,
     accuracy_words,
     centres_for,
@@ -107,10 +108,8 @@ class EntropyMinimisation(SemiSupervisedMethod):
         device = ctx.torch_device()
         labels = labels_for(dataset, params)
         kernel = KernelFeatures(torch, device, dataset, params["width"], params["seed"])
-        rows = torch.as_tensor(labels.rows, dtype=torch.int64).to(device)
-        targets = torch.as_tensor(labels.classes, dtype=torch.int64).to(device)
-        unlabelled = torch.as_tensor((~labels.mask(dataset.n)).nonzero()[0],
-                                     dtype=torch.int64).to(device)
+        data = TorchData(torch, device, dataset, labels)  # the labelled rows' tensors
+        rows, targets, unlabelled = data.rows, data.targets, data.unlabelled
         models = [[torch.zeros(kernel.m, labels.n_classes, device=device, requires_grad=True),
                    torch.zeros(labels.n_classes, device=device, requires_grad=True)]
                   for _ in range(2)]  # the method's and the baseline's weights and biases
