@@ -32,7 +32,14 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.generative.coverage import precision_recall
-from engine.generative.training import as_numpy, load_torch, mlp, numpy_mlp, seeded
+from engine.generative.training import (
+    as_numpy,
+    load_torch,
+    mlp,
+    numpy_mlp,
+    seeded,
+    standardised,
+)
 from engine.params import Choice, Float, Int, seed_param
 from engine.protocol import MLP, Algorithm, RunContext, Snapshot, frozen
 from engine.registry import register
@@ -232,15 +239,6 @@ def field_arrows(snap: Diffusion, t: int, grid: int = GRID) -> tuple[np.ndarray,
 
 
 # ---------------------------------------------------------------- the algorithm
-
-
-def standardised(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(z, mean, scale): the points per feature to mean 0 and variance 1 (constant features
-    keep scale 1)."""
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    std = np.where(std > 1e-12 * max(1.0, float(np.abs(X).max())), std, 1.0)
-    return (X - mean) / std, mean, std
 
 
 def spread(n: int, most: int) -> np.ndarray:

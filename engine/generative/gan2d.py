@@ -24,7 +24,7 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.generative import modes as mode_count
-from engine.generative.training import as_numpy, load_torch, mlp, seeded
+from engine.generative.training import as_numpy, load_torch, mlp, seeded, standardised
 from engine.params import Choice, Float, Int, seed_param
 from engine.protocol import Algorithm, RunContext, Snapshot, frozen
 from engine.registry import register
@@ -198,8 +198,7 @@ class _Trainer:
         self.loss = params["loss"]
         self.noise_dim = params["noise_dim"]
         X = dataset.X
-        self.mean = X.mean(axis=0)
-        self.scale = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+        _, self.mean, self.scale = standardised(X)
         self.box = box_of(X)
         seed, hidden = params["seed"], params["hidden"]
         with seeded(torch, seed):

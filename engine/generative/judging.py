@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.data import Dataset
+from engine.generative.training import split_rows
 from engine.protocol import MLP, RunContext
 
 CLASSIFIER_HIDDEN = 128
@@ -84,11 +85,9 @@ class Judgement:
                 f"(real {self.real_inception:.2f}), Parzen {self.parzen:.1f} nats")
 
 
-def split(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def split(n: int) -> tuple[np.ndarray, np.ndarray]:
     """(train, held-out) row indices, the same for every model judged on these n rows."""
-    order = np.random.default_rng(seed).permutation(n)
-    cut = n - max(1, round(HELD_OUT * n))
-    return np.sort(order[:cut]), np.sort(order[cut:])
+    return split_rows(n, HELD_OUT, 0)
 
 
 _classifiers: dict[tuple, Classifier] = {}

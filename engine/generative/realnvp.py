@@ -37,6 +37,8 @@ from engine.generative.training import (
     numpy_mlp,
     overfitting_note,
     seeded,
+    split_rows,
+    standardised,
 )
 from engine.params import Float, Int, seed_param
 from engine.protocol import MLP, Algorithm, RunContext, Snapshot, frozen
@@ -233,7 +235,7 @@ class RealNVP(Algorithm):
                 f"RealNVP here learns a density over the plane, so it needs data with exactly "
                 f"2 features; {dataset.name} has {d}. Choose moons, circles or blobs, or draw "
                 f"points.")
-        if len(split_rows(dataset.n, params["held_out"], params["seed"])[0]) < MIN_TRAIN:
+        if len(held_out_rows(dataset.n, params["held_out"], params["seed"])[0]) < MIN_TRAIN:
             raise ValueError(f"RealNVP needs at least {MIN_TRAIN} points to train on; "
                              f"{dataset.name} has {dataset.n}")
         dataset.require_spread("RealNVP", "learn")
@@ -275,11 +277,9 @@ class RealNVP(Algorithm):
                                 test_ll=test if trainer.n_test else np.empty(0))
 
 
-def split_rows(n: int, held_out: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(training rows, held-out rows), a seeded shuffle; sorted within each."""
-    n_test = min(round(held_out * n), max(n - MIN_TRAIN, 0))
-    order = np.random.default_rng(seed).permutation(n)
-    return np.sort(order[n_test:]), np.sort(order[:n_test])
+def held_out_rows(n: int, held_out: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, held-out rows): none held out at share 0, and MIN_TRAIN left to train."""
+    return split_rows(n, held_out, seed, least_held=0, least_train=MIN_TRAIN)
 
 
 def step_message(step: int, n_steps: int, before: float, train: float, test: float) -> str:
@@ -354,11 +354,9 @@ class _Trainer:
         self.limit = params["scale_limit"]
         seed = params["seed"]
         X = dataset.X
-        self.mean = X.mean(axis=0)
-        std = X.std(axis=0)
-        self.std = np.where(std > 1e-12 * max(1.0, float(np.abs(X).max())), std, 1.0)
+        _, self.mean, self.std = standardised(X)
         self.log_std_sum = float(np.log(self.std).sum())
-        train_rows, self.test_rows = split_rows(dataset.n, params["held_out"], seed)
+        train_rows, self.test_rows = held_out_rows(dataset.n, params["held_out"], seed)
         self.n_train, self.n_test = len(train_rows), len(self.test_rows)
         with seeded(torch, seed):
             nets = build_nets(torch, params["layers"], params["hidden"])

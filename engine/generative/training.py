@@ -93,6 +93,26 @@ def unit_images(dataset: Dataset, method: str) -> np.ndarray:
     return X / top
 
 
+def standardised(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(z, mean, scale): each feature to mean 0 and variance 1, the one rule every model here
+    trains in. Constant features (digit corners) keep scale 1, so they stay 0 instead of
+    dividing by nothing; "constant" is relative to the data's largest value."""
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    scale = np.where(std > 1e-12 * max(1.0, float(np.abs(X).max())), std, 1.0)
+    return (X - mean) / scale, mean, scale
+
+
+def split_rows(n: int, share: float, seed, least_held: int = 1, least_train: int = 1
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, held-out rows), each sorted: a seeded shuffle (`seed` as numpy's
+    `default_rng` takes it) with round(share · n) held out, at least `least_held` of them and
+    never so many that fewer than `least_train` rows are left to train on."""
+    held = min(max(least_held, round(share * n)), max(n - least_train, 0))
+    order = np.random.default_rng(seed).permutation(n)
+    return np.sort(order[held:]), np.sort(order[:held])
+
+
 OVERFIT_MARGIN = 0.05  # of the held-out score's best, before a fall is called overfitting
 
 

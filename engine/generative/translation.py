@@ -33,7 +33,14 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
-from engine.generative.training import as_numpy, load_torch, mlp, seeded, unit_images
+from engine.generative.training import (
+    as_numpy,
+    load_torch,
+    mlp,
+    seeded,
+    split_rows,
+    unit_images,
+)
 from engine.params import Choice, Float, Int, seed_param
 from engine.protocol import Algorithm, RunContext, Snapshot, frozen
 from engine.registry import register
@@ -92,11 +99,9 @@ def domain_b_images(images: np.ndarray, kind: str) -> np.ndarray:
     return np.ascontiguousarray(transforms[kind](images))
 
 
-def split_rows(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(training rows, held-out rows), a seeded shuffle; HELD_OUT of them held out."""
-    order = np.random.default_rng([int(seed), 11]).permutation(n)
-    held = max(2, round(HELD_OUT * n))
-    return np.sort(order[held:]), order[:held]
+def held_out_rows(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, held-out rows): HELD_OUT of them, at least two (one per domain)."""
+    return split_rows(n, HELD_OUT, [int(seed), 11], least_held=2)
 
 
 def mean_abs(a: np.ndarray, b: np.ndarray) -> float:
@@ -315,7 +320,7 @@ class _PairedTrainer:
         self.shape = tuple(dataset.image_shape)
         X = unit_images(dataset, "pix2pix")
         S = source_images(X.reshape(-1, *self.shape), params["source"]).reshape(len(X), -1)
-        train, held = split_rows(len(X), params["seed"])
+        train, held = held_out_rows(len(X), params["seed"])
         self.rows = frozen(held[:SHOWN])
         self.X, self.S = _rows_tensor(torch, X[train], device), _rows_tensor(torch, S[train],
                                                                              device)
@@ -448,7 +453,7 @@ class _CycleTrainer:
         self.scale = float(dataset.X.max())
         self.shape = tuple(dataset.image_shape)
         X = unit_images(dataset, "CycleGAN")
-        train, held = split_rows(len(X), params["seed"])
+        train, held = held_out_rows(len(X), params["seed"])
         half, held_half = len(train) // 2, len(held) // 2
         # train is sorted; the split into halves is the seeded shuffle's order.
         train = np.random.default_rng([int(params["seed"]), 13]).permutation(train)

@@ -29,7 +29,7 @@ import numpy as np
 
 from engine.data import Dataset
 from engine.generative.judging import can_judge, judged, sample_count
-from engine.generative.training import load_torch, mlp, numpy_mlp, seeded
+from engine.generative.training import load_torch, mlp, numpy_mlp, seeded, standardised
 from engine.params import Float, Int, seed_param
 from engine.protocol import Algorithm, LatentModel, RunContext, frozen
 from engine.registry import register
@@ -101,10 +101,8 @@ def prepare(dataset: Dataset) -> Prepared:
     top = float(X.max())
     if dataset.image_shape is not None and float(X.min()) >= 0.0 and top > 0.0:
         return Prepared(X / top, "bernoulli", np.zeros(d), np.full(d, top))
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    std = np.where(std > 1e-12 * max(1.0, float(np.abs(X).max())), std, 1.0)
-    return Prepared((X - mean) / std, "gaussian", mean, std)
+    z, mean, scale = standardised(X)
+    return Prepared(z, "gaussian", mean, scale)
 
 
 def build_networks(torch, d: int, latent_dim: int, hidden: int):

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine.data import Dataset
+from engine.generative.training import standardised
 from engine.params import Float, Int, Picked, seed_param
 from engine.protocol import Algorithm, Snapshot, frozen
 
@@ -148,15 +149,6 @@ class SemiSupervisedMethod(Algorithm):
 
 
 # ---------------------------------------------------------------- data and grid
-
-
-def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X standardised per feature, mean, scale); constant features (digit corners) keep
-    scale 1, so they stay 0 instead of dividing by nothing."""
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    scale = np.where(std > 1e-12, std, 1.0)
-    return (X - mean) / scale, mean, scale
 
 
 @dataclass(frozen=True)
@@ -310,7 +302,7 @@ class TorchData:
     and the grid in the same standardised units (None without one)."""
 
     def __init__(self, torch, device, dataset: Dataset, labels: Labels):
-        Xs, mean, scale = standardise(dataset.X)
+        Xs, mean, scale = standardised(dataset.X)
         self.Xs = Xs
         self.mean, self.scale = mean, scale
         self.X = torch.as_tensor(Xs, dtype=torch.float32).to(device)

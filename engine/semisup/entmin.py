@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.data import Dataset
-from engine.generative.training import load_torch
+from engine.generative.training import load_torch, standardised
 from engine.params import Bool, Float
 from engine.protocol import RunContext
 from engine.registry import register
@@ -37,7 +37,6 @@ from engine.semisup.common import (
     neighbour_scale,
     ramp,
     rbf_features,
-    standardise,
     training_params,
 )
 
@@ -61,7 +60,7 @@ class KernelFeatures:
     the device (for training), in standardised units."""
 
     def __init__(self, torch, device, dataset: Dataset, width: float, seed: int):
-        Xs, mean, scale = standardise(dataset.X)
+        Xs, mean, scale = standardised(dataset.X)
         self.centres = centres = Xs[centres_for(Xs, seed)]
         self.width = width * neighbour_scale(Xs)
         self.features = rbf_features(Xs, centres, self.width)

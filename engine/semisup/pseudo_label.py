@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from engine.data import Dataset
+from engine.generative.training import standardised
 from engine.params import Float, Int
 from engine.protocol import RunContext, frozen
 from engine.registry import register
@@ -32,7 +33,6 @@ from engine.semisup.common import (
     grid_for,
     labelled_fields,
     labels_for,
-    standardise,
 )
 
 FEATURES = 100  # RBF features (Nystroem components), at most the number of points
@@ -88,7 +88,7 @@ class PseudoLabel(SemiSupervisedMethod):
         from sklearn.linear_model import LogisticRegression
 
         labels = labels_for(dataset, params)
-        Xs, mean, scale = standardise(dataset.X)
+        Xs, mean, scale = standardised(dataset.X)
         features = Nystroem(kernel="rbf", gamma=params["gamma"] / dataset.d,
                             n_components=min(FEATURES, dataset.n),
                             random_state=params["seed"]).fit(Xs)

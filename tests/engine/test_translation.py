@@ -19,9 +19,9 @@ from engine.generative.translation import (
     PairedTranslation,
     Pix2Pix,
     domain_b_images,
+    held_out_rows,
     mean_abs,
     source_images,
-    split_rows,
 )
 from engine.protocol import RunContext
 
@@ -66,10 +66,11 @@ def test_domains_are_the_named_transforms():
 
 
 def test_split_holds_out_a_fifth_disjointly():
-    train_rows, held = split_rows(100, seed=4)
+    train_rows, held = held_out_rows(100, seed=4)
     assert len(held) == 20 and len(train_rows) == 80
     assert not set(train_rows) & set(held)
-    assert not np.array_equal(held, split_rows(100, seed=5)[1])
+    assert not np.array_equal(held, held_out_rows(100, seed=5)[1])
+    assert len(held_out_rows(5, seed=0)[1]) == 2  # one image per domain at least
 
 
 def test_pix2pix_learns_to_deblur_held_out_digits(digits):
