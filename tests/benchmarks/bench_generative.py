@@ -12,7 +12,7 @@
    snapshot the training method is called once more on its own, with the same arguments: an
    epoch of training alone, interleaved with the full ones in one process. Totals over
    `snapshots` epochs (after a first one that warms up; rounded up to a whole number of a
-   model's `sample_every`, as MADE draws its samples every 8th epoch and PixelCNN every 4th)
+   model's `sample_every`, as MADE and PixelCNN draw their samples every 8th epoch)
    and `repeats` runs, the models taken in turn within each repeat so that the machine's
    load falls on all of them alike.
    Printed: per-epoch ms of training alone and of the full run, the pictures' cost as

@@ -100,6 +100,17 @@ def test_pixelcnn_jacobian_is_zero_on_and_after_each_pixel_in_raster_order(torch
     assert pattern[below_top, below_top - shape[1]].all()
 
 
+def test_pixelcnn_cut_at_a_row_gives_the_whole_image_logits_of_the_rows_above(torch):
+    shape = (6, 7)
+    with ar.seeded(torch, 1):
+        net = ar.pixelcnn_network(torch, shape, channels=6, layers=2)
+    x = (torch.rand(5, 42, generator=torch.Generator().manual_seed(2)) < 0.5).float()
+    with torch.no_grad():
+        whole = net(x).numpy()
+        for rows in (1, 3, 6):
+            np.testing.assert_allclose(net.top_rows(x, rows).numpy(), whole[:, :rows * 7],
+                                       rtol=1e-5, atol=1e-6)
+
 def test_kernel_masks_in_closed_form():
     np.testing.assert_array_equal(ar.kernel_mask(3, "A"), [[1, 1, 1], [1, 0, 0], [0, 0, 0]])
     np.testing.assert_array_equal(ar.kernel_mask(3, "B"), [[1, 1, 1], [1, 1, 0], [0, 0, 0]])
@@ -219,13 +230,6 @@ def test_data_that_are_not_images_get_a_clear_message():
         ar.MADE().resolve(one, {})
 
 
-def test_split_holds_out_a_fifth_without_overlap():
-    train_rows, held = ar.split(100, seed=4)
-    assert len(held) == 20 and len(train_rows) == 80
-    assert not set(train_rows) & set(held)
-    assert ar.split(2, seed=0)[1].size == 1
-
-
 class TripWire(threading.Event):
     """A cancel event that reads as set from its `trip`-th look on, counting every look."""
 
@@ -264,10 +268,10 @@ def test_samples_are_drawn_after_the_first_every_few_and_the_last_epoch(digits):
     """Drawing pixel by pixel costs a third of an epoch: in between, a snapshot carries the
     samples last drawn, and says after which epoch."""
     some = Dataset("digits", digits.X[:200], None, image_shape=(8, 8))  # unlabelled: not judged
-    n = ar.MADE_SAMPLE_EVERY + 2
+    n = ar.SAMPLE_EVERY + 2
     run = train(ar.MADE(), some, {"hidden": 16, "epochs": n, "batch_size": 200})
     drawn = [s.sampled_epoch for s in run]
-    every = ar.MADE_SAMPLE_EVERY
+    every = ar.SAMPLE_EVERY
     assert drawn == [1] * (every - 1) + [every, every, n]
     for snap in run[1:every - 1]:
         np.testing.assert_array_equal(snap.samples, run[0].samples)
