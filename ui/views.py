@@ -83,6 +83,9 @@ class View(QWidget):
 
     def set_frame(self, frame: DataFrame2D) -> None:
         self.frame = frame
+        dataset = frame.dataset
+        for scatter in self.findChildren(ScatterCanvas):
+            scatter.set_classes(dataset.y, dataset.target_names)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         raise NotImplementedError

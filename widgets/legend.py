@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 MARGIN_PX = 10
-TALL_LEGEND = 0.35  # of the plot's height: a legend taller than this lays its entries in a row
+TALL_LEGEND = 0.35  # of the plot's height: a legend taller than this spreads into columns
 # Top right first: with ties (no data anywhere) the legend stays where readers look for it.
 CORNERS = ((1.0, 0.0), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0))
 
@@ -58,17 +58,21 @@ class CornerLegend:
         self._view.sigResized.connect(self.update)
 
     def _fit_columns(self, width: float, height: float, w_px: float, h_px: float) -> bool:
-        """One row of entries side by side where a column of them would take more than
-        TALL_LEGEND of a small plot's height (and the row fits its width); else one column.
-        Decided on the size of one entry, so the choice does not flip with its own result.
-        Whether the layout changed."""
+        """The fewest columns of entries that keep the legend within TALL_LEGEND of the plot's
+        height, as many as fit its width: one column where it fits, a row on a short plot, a
+        grid for many entries (ten digit classes on a side plot). Decided on the size of one
+        entry, so the choice does not flip with its own result. Whether the layout changed."""
         n = len(self.legend.items)
         if n < 2:
             return False
         columns = self.legend.columnCount
         rows = -(-n // columns)
         entry_w, entry_h = width / min(columns, n), height / rows
-        wanted = n if (n * entry_h > TALL_LEGEND * h_px and n * entry_w < 0.9 * w_px) else 1
+        wanted = 1
+        for c in range(2, n + 1):
+            if -(-n // wanted) * entry_h <= TALL_LEGEND * h_px or c * entry_w >= 0.9 * w_px:
+                break
+            wanted = c
         if wanted == columns:
             return False
         self.legend.setColumnCount(wanted)

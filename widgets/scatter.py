@@ -10,7 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from widgets.canvas import Canvas
+from widgets.canvas import Canvas, style_view
+from widgets.legend import CornerLegend
 from widgets.palette import cluster_colour
 from widgets.plot import plot_widget
 from widgets.points_item import PointsItem
@@ -22,6 +23,8 @@ MIN_WEIGHT = 0.02  # weights under this share of the largest get no disc
 WEIGHT_SIZE = 26.0  # diameter of the heaviest point's disc, before the style's scale
 WEIGHT_LEVELS = 12  # distinct disc sizes
 MAX_NAMED = 60  # points whose names a scatter writes beside them, at most
+MAX_LEGEND_CLASSES = 12  # classes a legend names at most: more would fill the plot
+LEGEND_SAMPLE = 5_000  # points the legend looks at to find the emptiest corner
 
 
 EQUAL_UNITS_SPAN = 3.0
@@ -80,6 +83,10 @@ class ScatterCanvas(Canvas):
         self._centre_brushes: dict[int, QtGui.QBrush] = {}
         self._names: tuple[str, ...] = ()
         self._name_items: list[pg.TextItem] = []
+        self._labels: np.ndarray | None = None  # the labels the points are coloured by now
+        self._classes: tuple[np.ndarray | None, tuple[str, ...] | None] = (None, None)
+        self._legend: CornerLegend | None = None  # made on first use
+        self._legend_key: tuple | None = None  # (values, colours, names) in the legend now
         self.selection = self.enable_selection(self.plot_item, self.points)
         self.apply_style(self.canvas_style())
 
@@ -97,6 +104,7 @@ class ScatterCanvas(Canvas):
         for item in self._name_items:
             item.setColor(style.theme.foreground)
             item.setFont(style.font())
+        self._update_legend()
 
     # ---- points -----------------------------------------------------------------------------
 
@@ -104,7 +112,9 @@ class ScatterCanvas(Canvas):
         """Show (n, 2) points; labels (n,) ints colour them (-1 or None: grey)."""
         self._all_xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         self.points.set_data(xy, labels)
+        self._labels = labels
         self._place_names()
+        self._update_legend()
 
     def set_point_names(self, names) -> None:
         """Write each point's name beside it (the cities of a distance table); None, or more
@@ -144,6 +154,66 @@ class ScatterCanvas(Canvas):
     def set_labels(self, labels: np.ndarray | None) -> None:
         """Recolour the points already shown."""
         self.points.set_labels(labels)
+        self._labels = labels
+        self._update_legend()
+
+    # ---- the legend of classes --------------------------------------------------------------
+
+    def set_classes(self, y: np.ndarray | None, names: tuple[str, ...] | None = None) -> None:
+        """The data set's own labels and the names of their values. Whenever the points are
+        coloured by this very array (the views pass the data set's `y` itself, and clusters
+        or codes are other arrays), a legend names each colour; `names[v]` names value v,
+        else "class v". Digits in ten colours, two of them alike, need it."""
+        self._classes = (y, names)
+        self._update_legend()
+
+    def legend_entries(self) -> list[str]:
+        """The names the legend shows now (none when it is hidden)."""
+        if self._legend is None or not self._legend.legend.isVisible():
+            return []
+        return [label.text for _, label in self._legend.legend.items]
+
+    def _legend_values(self) -> np.ndarray | None:
+        """The class values to name, or None when the colours are not the data set's classes
+        (or there are too many of them to name)."""
+        y, _ = self._classes
+        if y is None or self._labels is not y:
+            return None
+        values = np.unique(np.asarray(y)[np.asarray(y) >= 0])
+        return values if 0 < values.size <= MAX_LEGEND_CLASSES else None
+
+    def _update_legend(self) -> None:
+        values = self._legend_values()
+        if values is None:
+            if self._legend is not None:
+                self._legend.legend.setVisible(False)
+            self._legend_key = None
+            return
+        colours = tuple(self.points.colour(int(v)).name() for v in values)
+        key = (tuple(values.tolist()), colours, self._classes[1])
+        if self._legend is None:
+            self._legend = CornerLegend(self.plot_item, self._legend_points)
+        legend = self._legend.legend
+        if key != self._legend_key:
+            self._legend_key = key
+            names = self._classes[1]
+            style = self.canvas_style()
+            legend.clear()
+            for value, colour in zip(values.tolist(), colours, strict=True):
+                name = names[value] if names is not None and 0 <= value < len(names) \
+                    else f"class {value}"
+                swatch = pg.ScatterPlotItem(symbol="o", size=style.marker(10.0), pen=None,
+                                            brush=pg.mkBrush(colour))
+                legend.addItem(swatch, str(name))
+            style_view(self.plot_widget, style)  # the new entries in the theme's text
+        legend.setVisible(True)
+        self._legend.update()
+
+    def _legend_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """At most LEGEND_SAMPLE of the points, spread over them, for the legend's corner."""
+        xy = self._all_xy
+        step = max(1, len(xy) // LEGEND_SAMPLE)
+        return xy[::step, 0], xy[::step, 1]
 
     def set_marker_size(self, px: float | None) -> None:
         """Point diameter in pixels; None picks it from the number of points."""

@@ -42,6 +42,15 @@ def test_kmeans_colours_centres_voronoi_and_curve(qtbot, window):
     assert distinct_colours(view.scatter) > 5
 
 
+
+def test_the_scatters_name_the_classes_until_clusters_recolour_them(qtbot, window):
+    load(qtbot, window, datasets.load("iris"))
+    assert window.data_view.scatter.legend_entries() == ["setosa", "versicolor", "virginica"]
+    window.method_panel.select("kmeans")
+    window.method_panel.set_values({"n_clusters": 3})
+    assert run_and_wait(qtbot, window) == "done"
+    assert window.current_view().scatter.legend_entries() == []  # clusters are not classes
+
 def test_scrubbing_the_timeline_shows_an_earlier_step(qtbot, window):
     window.method_panel.select("kmeans")
     window.method_panel.set_values({"n_clusters": 3, "init": "random", "seed": 4})

@@ -6,7 +6,14 @@ import pytest
 
 from widgets.curves import CurveCanvas
 from widgets.grouped_bars import GroupedBarCanvas
-from widgets.legend import CORNERS, bar_points, covered, emptiest_corner, line_points
+from widgets.legend import (
+    CORNERS,
+    TALL_LEGEND,
+    bar_points,
+    covered,
+    emptiest_corner,
+    line_points,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -57,14 +64,22 @@ def test_a_noisy_curve_filling_the_plot_gets_room_above_it(qtbot, curves):
     assert curves._corner_legend.corner == (1.0, 0.0)
 
 
-def test_a_legend_too_tall_for_a_small_plot_lays_its_entries_in_a_row(qtbot, curves):
+def test_a_legend_too_tall_for_a_small_plot_spreads_into_columns(qtbot, curves):
     x = np.arange(20.0)
     curves.set_curves({"first": x, "second": x + 1, "third": x + 2}, x=x)
     curves.resize(500, 130)
-    qtbot.waitUntil(lambda: curves.legend.columnCount == 3, timeout=3000)
+    qtbot.waitUntil(lambda: curves.legend.columnCount == 3, timeout=3000)  # one row at most
     curves.resize(500, 600)
     qtbot.waitUntil(lambda: curves.legend.columnCount == 1, timeout=3000)
 
+
+def test_many_entries_on_a_small_plot_take_the_fewest_columns_that_fit(qtbot, curves):
+    x = np.arange(20.0)
+    curves.set_curves({f"s{i}": x + i for i in range(10)}, x=x)
+    curves.resize(700, 400)
+    view = curves.plot_item.getViewBox()
+    qtbot.waitUntil(lambda: 1 < curves.legend.columnCount < 10, timeout=3000)
+    assert curves.legend.boundingRect().height() <= TALL_LEGEND * view.height() + 2
 
 def test_a_lone_series_named_by_the_axis_has_no_legend(curves):
     curves.set_labels("iteration", "KL divergence")

@@ -8,7 +8,7 @@ from engine.clustering.voronoi import voronoi_segments
 from tests.pixels import colours_in, widget_rgb
 from widgets.palette import cluster_colour
 from widgets.points_item import PointsItem, auto_marker_size
-from widgets.scatter import ScatterCanvas
+from widgets.scatter import MAX_LEGEND_CLASSES, ScatterCanvas
 
 # The offscreen platform warns on every show(); that warning says nothing about our code.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -190,3 +190,24 @@ def test_centres_are_drawn_over_points(canvas):
     assert canvas.centres_item.zValue() > canvas.points.zValue()
     assert canvas.segments_item.zValue() > canvas.points.zValue()
     assert isinstance(canvas.sizeHint(), QtCore.QSize)
+
+
+def test_a_legend_names_the_classes_while_the_points_wear_them(canvas):
+    xy, labels, _ = _blobs(k=3)
+    canvas.set_classes(labels, ("setosa", "versicolor", "virginica"))
+    canvas.set_points(xy, labels)
+    assert canvas.legend_entries() == ["setosa", "versicolor", "virginica"]
+    canvas.set_labels(labels.copy())  # clusters, even ones equal to the classes, are not them
+    assert canvas.legend_entries() == []
+    canvas.set_labels(labels)
+    assert canvas.legend_entries() == ["setosa", "versicolor", "virginica"]
+    canvas.set_classes(labels, None)
+    assert canvas.legend_entries() == ["class 0", "class 1", "class 2"]
+
+
+def test_no_legend_for_more_classes_than_it_can_name(canvas):
+    xy = np.random.default_rng(0).normal(size=(400, 2))
+    many = np.arange(400) % (MAX_LEGEND_CLASSES + 1)
+    canvas.set_classes(many, None)
+    canvas.set_points(xy, many)
+    assert canvas.legend_entries() == []
