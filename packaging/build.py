@@ -6,13 +6,15 @@
 
 Fails (non-zero) if PyInstaller fails, or the bundled program's --selftest does, or its window
 does not open offscreen. Prints the bundle's size and its biggest parts. The installer lands in
-dist/installers/: a .tar.gz with a .desktop file on Linux, a setup .exe from Inno Setup on
+dist/installers/: a .tar.xz with a .desktop file on Linux, a setup .exe from Inno Setup on
 Windows (needs Inno Setup 6), a .dmg on macOS.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import lzma
 import os
 import platform
 import shutil
@@ -35,6 +37,7 @@ SELFTEST_TIMEOUT_S = 600
 # A blank 1400 x 880 window compresses to a few kB; one with plots drawn is far larger.
 SMOKE_MIN_PNG_BYTES = 40_000
 MB = 1024 * 1024
+XZ_PRESET = 6  # xz's own default level
 
 
 def run_pyinstaller(trim: bool) -> None:
@@ -149,19 +152,40 @@ def window_smoke() -> Path:
 
 
 def linux_tarball(bundle: Path, version: str) -> Path:
-    """bundle + .desktop file + icon + install script, as one .tar.gz."""
+    """bundle + .desktop file + icon + install script, as one .tar.xz: a third smaller than
+    gzip -9 made it (212 MB against 320 MB here), and every Linux's tar opens it."""
     arch = platform.machine() or "x86_64"
     name = f"{rules.EXE_NAME}-{version}-linux-{arch}"
     linux = ROOT / "packaging" / "linux"
     INSTALLERS.mkdir(parents=True, exist_ok=True)
-    out = INSTALLERS / f"{name}.tar.gz"
-    with tarfile.open(out, "w:gz", compresslevel=9) as tar:
+    out = INSTALLERS / f"{name}.tar.xz"
+    with open(out, "wb") as sink, xz_stream(sink) as stream, \
+            tarfile.open(fileobj=stream, mode="w|") as tar:
         tar.add(bundle, arcname=f"{name}/{rules.EXE_NAME}")
         tar.add(linux / f"{rules.EXE_NAME}.desktop", arcname=f"{name}/{rules.EXE_NAME}.desktop")
         tar.add(rules.icon_path("linux"), arcname=f"{name}/{rules.EXE_NAME}.png")
         tar.add(linux / "install.sh", arcname=f"{name}/install.sh")
         tar.add(linux / "INSTALL.txt", arcname=f"{name}/INSTALL.txt")
     return out
+
+
+@contextlib.contextmanager
+def xz_stream(sink):
+    """A stream that xz-compresses into `sink`: the system's xz on every core where there is
+    one (3.5 minutes for the bundle on two cores), else Python's lzma on one."""
+    xz = shutil.which("xz")
+    if xz is None:
+        with lzma.LZMAFile(sink, "w", preset=XZ_PRESET) as stream:
+            yield stream
+        return
+    proc = subprocess.Popen([xz, "-T0", f"-{XZ_PRESET}", "-c"], stdin=subprocess.PIPE,
+                            stdout=sink)
+    try:
+        yield proc.stdin
+    finally:
+        proc.stdin.close()
+        if proc.wait() != 0:
+            raise SystemExit(f"xz failed (exit status {proc.returncode})")
 
 
 def find_iscc() -> str:
