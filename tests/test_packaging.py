@@ -204,3 +204,38 @@ def test_libraries_a_desktop_may_lack_are_named(linux_libs):
              "libwayland-client.so.0": ["libQt6WaylandClient.so.6"],
              "libxcb-icccm.so.4": ["libQt6XcbQpa.so.6"]}
     assert linux_libs.beyond_a_desktop(needs) == ["libxcb-icccm.so.4"]
+
+
+@pytest.fixture(scope="module")
+def build(rules):
+    sys.path.insert(0, str(PACKAGING))
+    try:
+        yield importlib.import_module("build")
+    finally:
+        sys.path.remove(str(PACKAGING))
+
+
+@pytest.mark.parametrize("system_xz", [True, False])
+def test_the_linux_installer_is_a_tar_xz_of_the_bundle_and_its_desktop_files(
+        build, tmp_path, monkeypatch, system_xz):
+    import shutil
+    import tarfile
+
+    if system_xz and shutil.which("xz") is None:
+        pytest.skip("no xz on this machine")
+    if not system_xz:
+        monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    bundle = tmp_path / "bundle"
+    (bundle / "_internal").mkdir(parents=True)
+    (bundle / "_internal" / "lib.so").write_bytes(b"\0" * 4096)
+    monkeypatch.setattr(build, "INSTALLERS", tmp_path / "installers")
+    out = build.linux_tarball(bundle, "9.9")
+    assert out.name.endswith("-9.9-linux-" + (build.platform.machine() or "x86_64") + ".tar.xz")
+    with tarfile.open(out, "r:xz") as tar:
+        names = tar.getnames()
+        top = names[0].split("/")[0]
+        assert f"{top}/unsupervised-explorer/_internal/lib.so" in names
+        assert {f"{top}/install.sh", f"{top}/unsupervised-explorer.desktop",
+                f"{top}/unsupervised-explorer.png", f"{top}/INSTALL.txt"} <= set(names)
+        member = tar.extractfile(f"{top}/unsupervised-explorer/_internal/lib.so")
+        assert member.read() == b"\0" * 4096
