@@ -21,7 +21,10 @@ $(VENV)/.build-deps: requirements-build.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-build.txt
 	touch $@ $(VENV)/.run-deps
 
+# Bytecode first (only what changed), for where PYTHONDONTWRITEBYTECODE is set: else every
+# start compiles the program's modules again (0.5 s of a 1.4 s start here).
 run: $(VENV)/.run-deps
+	@$(BIN)/python -m compileall -q engine ui widgets main.py > /dev/null
 	$(BIN)/python main.py $(ARGS)
 
 test: $(VENV)/.dev-deps
