@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer
 
 from engine.reduction import numba_setup
 
@@ -35,18 +35,24 @@ def numba_cache_folder() -> str:
 def start(window, enabled: bool = True) -> threading.Event | None:
     """Point numba's cache at the user's folder and, when `enabled`, warm the compilation
     on a background thread a moment after the window opens. Returns the event that stops it
-    (set when the window is destroyed)."""
+    (set when the application quits or the window is destroyed)."""
     if not QStandardPaths.isTestModeEnabled():
         numba_setup.use_cache_folder(numba_cache_folder())
     if not enabled:
         return None
     stop = threading.Event()
     window.destroyed.connect(lambda *_: stop.set())
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(stop.set)
 
     def launch():
+        # Not a daemon: a process that exits while LLVM compiles aborts in LLVM (seen when
+        # the window closed 20 s after it opened). Python waits at exit for the fit under
+        # way; the quit has set `stop`, so none follows it.
         if not stop.is_set():
             threading.Thread(target=numba_setup.warm, args=(stop.is_set,), name="numba-warmup",
-                             daemon=True).start()
+                             daemon=False).start()
 
     QTimer.singleShot(DELAY_MS, window, launch)
     return stop
