@@ -35,7 +35,7 @@ test: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
 
-# The installer for this system in dist/installers/ (about 4-5 minutes on 2 cores); fails if
+# The installer for this system in dist/installers/ (about 10 minutes on 2 cores); fails if
 # the bundled program's --selftest or its offscreen window fails. Not part of `make test`.
 bundle: $(VENV)/.build-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/build.py

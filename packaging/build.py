@@ -153,19 +153,24 @@ def window_smoke() -> Path:
 
 def linux_tarball(bundle: Path, version: str) -> Path:
     """bundle + .desktop file + icon + install script, as one .tar.xz: a third smaller than
-    gzip -9 made it (212 MB against 320 MB here), and every Linux's tar opens it."""
+    gzip -9 made it (215 MB against 320 MB here), and every Linux's tar opens it."""
     arch = platform.machine() or "x86_64"
     name = f"{rules.EXE_NAME}-{version}-linux-{arch}"
     linux = ROOT / "packaging" / "linux"
     INSTALLERS.mkdir(parents=True, exist_ok=True)
     out = INSTALLERS / f"{name}.tar.xz"
-    with open(out, "wb") as sink, xz_stream(sink) as stream, \
-            tarfile.open(fileobj=stream, mode="w|") as tar:
-        tar.add(bundle, arcname=f"{name}/{rules.EXE_NAME}")
-        tar.add(linux / f"{rules.EXE_NAME}.desktop", arcname=f"{name}/{rules.EXE_NAME}.desktop")
-        tar.add(rules.icon_path("linux"), arcname=f"{name}/{rules.EXE_NAME}.png")
-        tar.add(linux / "install.sh", arcname=f"{name}/install.sh")
-        tar.add(linux / "INSTALL.txt", arcname=f"{name}/INSTALL.txt")
+    try:
+        with open(out, "wb") as sink, xz_stream(sink) as stream, \
+                tarfile.open(fileobj=stream, mode="w|") as tar:
+            tar.add(bundle, arcname=f"{name}/{rules.EXE_NAME}")
+            tar.add(linux / f"{rules.EXE_NAME}.desktop",
+                    arcname=f"{name}/{rules.EXE_NAME}.desktop")
+            tar.add(rules.icon_path("linux"), arcname=f"{name}/{rules.EXE_NAME}.png")
+            tar.add(linux / "install.sh", arcname=f"{name}/install.sh")
+            tar.add(linux / "INSTALL.txt", arcname=f"{name}/INSTALL.txt")
+    except BaseException:
+        out.unlink(missing_ok=True)  # no half-written installer left to be mistaken for one
+        raise
     return out
 
 
@@ -183,7 +188,8 @@ def xz_stream(sink):
     try:
         yield proc.stdin
     finally:
-        proc.stdin.close()
+        with contextlib.suppress(BrokenPipeError):  # xz died: its exit status says why
+            proc.stdin.close()
         if proc.wait() != 0:
             raise SystemExit(f"xz failed (exit status {proc.returncode})")
 

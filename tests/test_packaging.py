@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -208,11 +209,14 @@ def test_libraries_a_desktop_may_lack_are_named(linux_libs):
 
 @pytest.fixture(scope="module")
 def build(rules):
-    sys.path.insert(0, str(PACKAGING))
-    try:
-        yield importlib.import_module("build")
-    finally:
-        sys.path.remove(str(PACKAGING))
+    """packaging/build.py under a name of its own ("build" is also PyInstaller's work folder
+    and a PyPI package), put back as it was found: it adds packaging/ to sys.path itself."""
+    path = list(sys.path)
+    spec = importlib.util.spec_from_file_location("packaging_build", PACKAGING / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.path[:] = path
 
 
 @pytest.mark.parametrize("system_xz", [True, False])

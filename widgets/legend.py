@@ -111,6 +111,8 @@ class CornerLegend:
         keep = np.isfinite(x) & np.isfinite(y)
         u = (x[keep] - rect.left()) / rect.width()
         v = (rect.bottom() - y[keep]) / rect.height()  # viewRect's bottom is the top in data y
+        seen = (u >= 0.0) & (u <= 1.0) & (v >= 0.0) & (v <= 1.0)  # a zoom leaves some out
+        u, v = u[seen], v[seen]
         width = (size.width() + MARGIN_PX) / w_px
         height = (size.height() + MARGIN_PX) / h_px
         raised = self._raise_top(x[keep], y[keep], width, height)

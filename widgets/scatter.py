@@ -25,6 +25,7 @@ WEIGHT_LEVELS = 12  # distinct disc sizes
 MAX_NAMED = 60  # points whose names a scatter writes beside them, at most
 MAX_LEGEND_CLASSES = 12  # classes a legend names at most: more would fill the plot
 LEGEND_SAMPLE = 5_000  # points the legend looks at to find the emptiest corner
+SWATCH_SIZE = 10.0  # a legend entry's disc, before the style's scale
 
 
 EQUAL_UNITS_SPAN = 3.0
@@ -85,6 +86,7 @@ class ScatterCanvas(Canvas):
         self._name_items: list[pg.TextItem] = []
         self._labels: np.ndarray | None = None  # the labels the points are coloured by now
         self._classes: tuple[np.ndarray | None, tuple[str, ...] | None] = (None, None)
+        self._class_values: np.ndarray | None = None  # the classes' values, or too many
         self._legend: CornerLegend | None = None  # made on first use
         self._legend_key: tuple | None = None  # (values, colours, names) in the legend now
         self.selection = self.enable_selection(self.plot_item, self.points)
@@ -165,6 +167,9 @@ class ScatterCanvas(Canvas):
         or codes are other arrays), a legend names each colour; `names[v]` names value v,
         else "class v". Digits in ten colours, two of them alike, need it."""
         self._classes = (y, names)
+        values = None if y is None else np.unique(np.asarray(y)[np.asarray(y) >= 0])
+        self._class_values = values if values is not None and \
+            0 < values.size <= MAX_LEGEND_CLASSES else None
         self._update_legend()
 
     def legend_entries(self) -> list[str]:
@@ -177,10 +182,7 @@ class ScatterCanvas(Canvas):
         """The class values to name, or None when the colours are not the data set's classes
         (or there are too many of them to name)."""
         y, _ = self._classes
-        if y is None or self._labels is not y:
-            return None
-        values = np.unique(np.asarray(y)[np.asarray(y) >= 0])
-        return values if 0 < values.size <= MAX_LEGEND_CLASSES else None
+        return None if y is None or self._labels is not y else self._class_values
 
     def _update_legend(self) -> None:
         values = self._legend_values()
@@ -189,20 +191,20 @@ class ScatterCanvas(Canvas):
                 self._legend.legend.setVisible(False)
             self._legend_key = None
             return
+        style = self.canvas_style()
         colours = tuple(self.points.colour(int(v)).name() for v in values)
-        key = (tuple(values.tolist()), colours, self._classes[1])
+        key = (tuple(values.tolist()), colours, self._classes[1], style.marker(SWATCH_SIZE))
         if self._legend is None:
             self._legend = CornerLegend(self.plot_item, self._legend_points)
         legend = self._legend.legend
         if key != self._legend_key:
             self._legend_key = key
             names = self._classes[1]
-            style = self.canvas_style()
             legend.clear()
             for value, colour in zip(values.tolist(), colours, strict=True):
                 name = names[value] if names is not None and 0 <= value < len(names) \
                     else f"class {value}"
-                swatch = pg.ScatterPlotItem(symbol="o", size=style.marker(10.0), pen=None,
+                swatch = pg.ScatterPlotItem(symbol="o", size=style.marker(SWATCH_SIZE), pen=None,
                                             brush=pg.mkBrush(colour))
                 legend.addItem(swatch, str(name))
             style_view(self.plot_widget, style)  # the new entries in the theme's text
@@ -418,6 +420,7 @@ class ScatterCanvas(Canvas):
         self.set_segments(None)
         self.set_marker(None)
         self.set_weights(None)
+        self.set_labels(None)  # and the legend of classes with them
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(600, 450)

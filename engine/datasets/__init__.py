@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from engine.data import Dataset
 from engine.datasets.builtin import BUILTIN, load_builtin
 from engine.datasets.corpus import Corpus
@@ -34,8 +36,10 @@ def _generate(name: str, options: dict) -> Dataset:
     series = series[0] if series else None
     if isinstance(series, Corpus):  # a generated corpus: its documents and vocabulary
         return series.dataset(X, y, gen.title, f"{gen.description} ({settings})", values)
-    return Dataset(name=gen.title, X=X, y=y,
-                   target_names=gen.target_names if series is None else series.condition_names,
+    names = gen.target_names if series is None else series.condition_names
+    if names is not None and len(y):  # a generator's names for its largest setting (bands)
+        names = names[:int(np.max(y)) + 1]
+    return Dataset(name=gen.title, X=X, y=y, target_names=names,
                    feature_names=gen.feature_names, series=series,
                    source="generated", description=f"{gen.description} ({settings})",
                    options=values)

@@ -185,6 +185,7 @@ def _regimes_param(what: str, default: int) -> Int:
 
 _BANDS = Int(name="bands", label="colour bands", default=6, low=2, high=12,
              help="Position along the sheet is cut into this many coloured bands.")
+_BAND_NAMES = tuple(f"band {i}" for i in range(1, _BANDS.high + 1))  # from the start on
 
 GENERATORS: dict[str, Generator] = {g.name: g for g in (
     Generator("blobs", "Blobs",
@@ -213,10 +214,10 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
               circles, "A small circle inside a large one.", ("outer", "inner")),
     Generator("swiss_roll", "Swiss roll", (_n(1000, 50), _noise(0.0), _BANDS, seed_param()),
               swiss_roll, "A flat sheet rolled into a spiral in 3-D; colour shows "
-              "the position along the roll."),
+              "the position along the roll.", _BAND_NAMES),
     Generator("s_curve", "S-curve", (_n(1000, 50), _noise(0.0), _BANDS, seed_param()),
               s_curve, "A flat sheet bent into an S in 3-D; colour shows the position "
-              "along the S."),
+              "along the S.", _BAND_NAMES),
     Generator("lines", "Lines by regime",
               (_n(300), _regimes_param("lines", 3),
                Float(name="noise", default=0.3, low=0.0, high=3.0, decimals=2,

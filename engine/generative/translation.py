@@ -100,8 +100,11 @@ def domain_b_images(images: np.ndarray, kind: str) -> np.ndarray:
 
 
 def held_out_rows(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(training rows, held-out rows): HELD_OUT of them, at least two (one per domain)."""
-    return split_rows(n, HELD_OUT, [int(seed), 11], least_held=2)
+    """(training rows, held-out rows): HELD_OUT of them, at least two (one per domain). The
+    held-out rows come shuffled: the strips show the first of them, and CycleGAN cuts them
+    in two domains, which rows grouped by class would otherwise skew."""
+    train, held = split_rows(n, HELD_OUT, [int(seed), 11], least_held=2)
+    return train, np.random.default_rng([int(seed), 12]).permutation(held)
 
 
 def mean_abs(a: np.ndarray, b: np.ndarray) -> float:

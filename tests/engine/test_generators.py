@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn import datasets as skd
 
+from engine import datasets
 from engine.datasets import generators as g
 
 
@@ -113,3 +114,9 @@ def test_same_seed_same_data_other_seed_other_data():
         c = gen.make(seed=8)
         np.testing.assert_array_equal(a[0], b[0], err_msg=name)
         assert not np.array_equal(a[0], c[0]), name
+
+
+def test_the_bands_of_a_sheet_are_named_as_many_as_there_are():
+    sheet = datasets.load("swiss_roll", n_samples=200, bands=4, seed=0)
+    assert sheet.target_names == ("band 1", "band 2", "band 3", "band 4")
+    assert datasets.load("s_curve", n_samples=200, seed=0).target_names[-1] == "band 6"

@@ -211,3 +211,11 @@ def test_no_legend_for_more_classes_than_it_can_name(canvas):
     canvas.set_classes(many, None)
     canvas.set_points(xy, many)
     assert canvas.legend_entries() == []
+
+
+def test_clearing_the_points_clears_their_legend(canvas):
+    xy, labels, _ = _blobs(k=2)
+    canvas.set_classes(labels, ("a", "b"))
+    canvas.set_points(xy, labels)
+    canvas.clear()
+    assert canvas.legend_entries() == []
