@@ -83,9 +83,15 @@ class View(QWidget):
 
     def set_frame(self, frame: DataFrame2D) -> None:
         self.frame = frame
-        dataset = frame.dataset
-        for scatter in self.findChildren(ScatterCanvas):
-            scatter.set_classes(dataset.y, dataset.target_names)
+        # The classes are named once, on the view's first scatter (its main canvas, most
+        # often): side plots are small, and their colours are the same.
+        scatters = [c for c in self.canvases() if isinstance(c, ScatterCanvas)]
+        scatters += [c for c in self.findChildren(ScatterCanvas) if c not in scatters]
+        for i, scatter in enumerate(scatters):
+            if i == 0:
+                scatter.set_classes(frame.dataset.y, frame.dataset.target_names)
+            else:
+                scatter.set_classes(None)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         raise NotImplementedError

@@ -44,8 +44,13 @@ class CornerLegend:
     the data instead of over it. Decided on the data's own extent, not on the view (which the
     headroom itself changes), so it cannot flicker."""
 
-    def __init__(self, plot_item: pg.PlotItem, points: Points, headroom: bool = False) -> None:
+    def __init__(self, plot_item: pg.PlotItem, points: Points, headroom: bool = False,
+                 max_share: float | None = None) -> None:
         self.legend = plot_item.addLegend(offset=(-MARGIN_PX, MARGIN_PX))
+        # A legend that would cover more than this share of its plot is hidden, for legends
+        # a plot can do without (a side plot's classes, named by the main plot's legend).
+        self._max_share = max_share
+        self.wanted = True  # the owner's wish; `max_share` may still hide it
         self._view = plot_item.getViewBox()
         self._points = points
         self.corner = CORNERS[0]
@@ -105,6 +110,9 @@ class CornerLegend:
             return
         if self._fit_columns(size.width(), size.height(), w_px, h_px):
             size = self.legend.boundingRect()
+        if self._max_share is not None:
+            fits = size.width() * size.height() <= self._max_share * w_px * h_px
+            self.legend.setVisible(self.wanted and fits)
         x, y = self._points()
         x = np.asarray(x, dtype=np.float64).ravel()
         y = np.asarray(y, dtype=np.float64).ravel()

@@ -24,6 +24,7 @@ WEIGHT_SIZE = 26.0  # diameter of the heaviest point's disc, before the style's 
 WEIGHT_LEVELS = 12  # distinct disc sizes
 MAX_NAMED = 60  # points whose names a scatter writes beside them, at most
 MAX_LEGEND_CLASSES = 12  # classes a legend names at most: more would fill the plot
+LEGEND_SHARE = 0.2  # of the plot's area, the most a legend of classes may cover
 LEGEND_SAMPLE = 5_000  # points the legend looks at to find the emptiest corner
 SWATCH_SIZE = 10.0  # a legend entry's disc, before the style's scale
 
@@ -169,7 +170,7 @@ class ScatterCanvas(Canvas):
         self._classes = (y, names)
         values = None if y is None else np.unique(np.asarray(y)[np.asarray(y) >= 0])
         self._class_values = values if values is not None and \
-            0 < values.size <= MAX_LEGEND_CLASSES else None
+            2 <= values.size <= MAX_LEGEND_CLASSES else None  # one colour needs no names
         self._update_legend()
 
     def legend_entries(self) -> list[str]:
@@ -188,6 +189,7 @@ class ScatterCanvas(Canvas):
         values = self._legend_values()
         if values is None:
             if self._legend is not None:
+                self._legend.wanted = False
                 self._legend.legend.setVisible(False)
             self._legend_key = None
             return
@@ -195,7 +197,8 @@ class ScatterCanvas(Canvas):
         colours = tuple(self.points.colour(int(v)).name() for v in values)
         key = (tuple(values.tolist()), colours, self._classes[1], style.marker(SWATCH_SIZE))
         if self._legend is None:
-            self._legend = CornerLegend(self.plot_item, self._legend_points)
+            self._legend = CornerLegend(self.plot_item, self._legend_points,
+                                        max_share=LEGEND_SHARE)
         legend = self._legend.legend
         if key != self._legend_key:
             self._legend_key = key
@@ -208,8 +211,9 @@ class ScatterCanvas(Canvas):
                                             brush=pg.mkBrush(colour))
                 legend.addItem(swatch, str(name))
             style_view(self.plot_widget, style)  # the new entries in the theme's text
+        self._legend.wanted = True
         legend.setVisible(True)
-        self._legend.update()
+        self._legend.update()  # which may hide it again, on a plot too small for it
 
     def _legend_points(self) -> tuple[np.ndarray, np.ndarray]:
         """At most LEGEND_SAMPLE of the points, spread over them, for the legend's corner."""

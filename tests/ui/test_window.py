@@ -13,6 +13,7 @@ from tests.ui.conftest import load, run_and_wait
 from ui.main_window import MainWindow
 from ui.views import PartitionView, SpectrumView, TreeView
 from ui.views_latent import LatentView
+from widgets.scatter import ScatterCanvas
 
 
 def test_opens_with_a_data_set_and_kmeans_ready(qtbot):
@@ -50,6 +51,17 @@ def test_the_scatters_name_the_classes_until_clusters_recolour_them(qtbot, windo
     window.method_panel.set_values({"n_clusters": 3})
     assert run_and_wait(qtbot, window) == "done"
     assert window.current_view().scatter.legend_entries() == []  # clusters are not classes
+
+
+def test_only_the_first_scatter_of_a_view_names_the_classes(qtbot, window):
+    load(qtbot, window, datasets.load("iris"))
+    window.method_panel.select("tsne")
+    window.method_panel.set_values({"exaggeration_iter": 20, "n_iter": 30})
+    assert run_and_wait(qtbot, window) == "done"
+    scatters = [c for c in window.current_view().canvases() if isinstance(c, ScatterCanvas)]
+    assert len(scatters) >= 2  # the embedding, and the data beside it
+    assert scatters[0].legend_entries() == ["setosa", "versicolor", "virginica"]
+    assert all(s.legend_entries() == [] for s in scatters[1:])
 
 def test_scrubbing_the_timeline_shows_an_earlier_step(qtbot, window):
     window.method_panel.select("kmeans")

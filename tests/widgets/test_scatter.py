@@ -219,3 +219,16 @@ def test_clearing_the_points_clears_their_legend(canvas):
     canvas.set_points(xy, labels)
     canvas.clear()
     assert canvas.legend_entries() == []
+
+
+def test_a_legend_of_classes_too_big_for_its_plot_hides_until_there_is_room(qtbot, canvas):
+    xy = np.random.default_rng(1).normal(size=(500, 2))
+    ten = np.arange(500) % 10
+    canvas.set_classes(ten, tuple(f"digit {i}" for i in range(10)))
+    canvas.set_points(xy, ten)
+    canvas.resize(900, 700)
+    qtbot.waitUntil(lambda: len(canvas.legend_entries()) == 10, timeout=3000)
+    canvas.resize(220, 120)
+    qtbot.waitUntil(lambda: canvas.legend_entries() == [], timeout=3000)
+    canvas.resize(900, 700)
+    qtbot.waitUntil(lambda: len(canvas.legend_entries()) == 10, timeout=3000)
