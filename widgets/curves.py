@@ -71,8 +71,9 @@ class CurveCanvas(Canvas):
         self._show_legend()
 
     def _show_legend(self) -> None:
-        """No legend for one series that the y axis already names; else in the emptiest corner."""
-        alone = list(self._items) == [self._y_label]
+        """No legend for no series (an empty box before a run) nor for one series that the y
+        axis already names; else in the emptiest corner."""
+        alone = not self._items or list(self._items) == [self._y_label]
         self.legend.setVisible(not alone)
         if not alone:
             self._corner_legend.update()
@@ -175,6 +176,7 @@ class CurveCanvas(Canvas):
         self._slots.clear()
         self._x = None
         self.set_cursor(None)
+        self._show_legend()
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(500, 300)

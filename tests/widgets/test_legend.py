@@ -87,6 +87,8 @@ def test_a_lone_series_named_by_the_axis_has_no_legend(curves):
     assert not curves.legend.isVisible()
     curves.set_curves({"KL divergence": np.arange(5.0), "other": np.ones(5)})
     assert curves.legend.isVisible()
+    curves.clear()
+    assert not curves.legend.isVisible()  # no empty box before the next run
 
 
 def test_bars_in_every_corner_leave_room_for_the_legend_above_them(qtbot):
