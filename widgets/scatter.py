@@ -216,10 +216,15 @@ class ScatterCanvas(Canvas):
         self._legend.update()  # which may hide it again, on a plot too small for it
 
     def _legend_points(self) -> tuple[np.ndarray, np.ndarray]:
-        """At most LEGEND_SAMPLE of the points, spread over them, for the legend's corner."""
-        xy = self._all_xy
-        step = max(1, len(xy) // LEGEND_SAMPLE)
-        return xy[::step, 0], xy[::step, 1]
+        """What the legend should not hide: at most LEGEND_SAMPLE of the points, spread over
+        them, and as many spots along the segments (class boundaries, ellipses)."""
+        xy = self._all_xy[:: max(1, len(self._all_xy) // LEGEND_SAMPLE)]
+        s = self._segments
+        if len(s):
+            t = np.linspace(0.0, 1.0, 8)[None, :, None]
+            along = (s[:, :1] + (s[:, 1:] - s[:, :1]) * t).reshape(-1, 2)
+            xy = np.vstack([xy, along[:: max(1, len(along) // LEGEND_SAMPLE)]])
+        return xy[:, 0], xy[:, 1]
 
     def set_marker_size(self, px: float | None) -> None:
         """Point diameter in pixels; None picks it from the number of points."""
@@ -303,14 +308,16 @@ class ScatterCanvas(Canvas):
             for item in (self.segments_item, self.flagged_item):
                 item.setData([], [])
                 item.setVisible(False)
-            return
-        s = np.asarray(segments, dtype=np.float64).reshape(-1, 2, 2)
-        mark = np.zeros(len(s), bool) if flagged is None else np.asarray(flagged, bool)
-        self._segments, self._flagged = s, mark
-        for item, part in ((self.segments_item, s[~mark]), (self.flagged_item, s[mark])):
-            flat = part.reshape(-1, 2)
-            item.setData(flat[:, 0], flat[:, 1], connect="pairs")
-            item.setVisible(len(part) > 0)
+        else:
+            s = np.asarray(segments, dtype=np.float64).reshape(-1, 2, 2)
+            mark = np.zeros(len(s), bool) if flagged is None else np.asarray(flagged, bool)
+            self._segments, self._flagged = s, mark
+            for item, part in ((self.segments_item, s[~mark]), (self.flagged_item, s[mark])):
+                flat = part.reshape(-1, 2)
+                item.setData(flat[:, 0], flat[:, 1], connect="pairs")
+                item.setVisible(len(part) > 0)
+        if self._legend is not None and self._legend.wanted:
+            self._legend.update()  # a corner free of points may now hold a boundary
 
     def flagged_segments(self) -> np.ndarray:
         """The (f, 2, 2) segments drawn apart now."""

@@ -232,3 +232,16 @@ def test_a_legend_of_classes_too_big_for_its_plot_hides_until_there_is_room(qtbo
     qtbot.waitUntil(lambda: canvas.legend_entries() == [], timeout=3000)
     canvas.resize(900, 700)
     qtbot.waitUntil(lambda: len(canvas.legend_entries()) == 10, timeout=3000)
+
+
+def test_the_legend_of_classes_keeps_off_a_boundary(qtbot, canvas):
+    xy, labels, _ = _blobs(k=2)
+    low = xy[:, 1] < 1.5  # the points low in the plot: the top corners are free of them
+    xy, labels = xy[low], labels[low]
+    canvas.set_classes(labels, ("a", "b"))
+    canvas.set_points(xy, labels)
+    canvas.plot_item.getViewBox().setRange(xRange=(-2, 6), yRange=(-2, 6), padding=0)
+    qtbot.waitUntil(lambda: canvas._legend.corner[1] == 0.0, timeout=3000)  # a top corner
+    top_band = np.array([[[-2.0, y], [6.0, y]] for y in np.linspace(3.0, 6.0, 12)])
+    canvas.set_segments(top_band)
+    qtbot.waitUntil(lambda: canvas._legend.corner[1] == 1.0, timeout=3000)  # now a bottom one
