@@ -158,6 +158,32 @@ def test_image_path_for_large_sets_draws_every_colour(canvas, monkeypatch, size)
     assert canvas.colour_counts() == {i: int((labels == i).sum()) for i in range(4)}
 
 
+
+def test_recolouring_fixed_points_draws_what_drawing_them_afresh_does(qtbot, monkeypatch):
+    """The image path keeps each pixel's point while the points stay put (k-means recolours
+    them every step): a recoloured picture must equal one drawn from scratch."""
+    monkeypatch.setattr(PointsItem, "raster_above", 100)
+    xy, first, _ = _blobs(n=3000, k=4, seed=4)
+    second = (first + 1) % 4
+
+    def picture(steps):
+        w = ScatterCanvas()
+        qtbot.addWidget(w)
+        w.resize(400, 300)
+        w.show()
+        qtbot.waitExposed(w)
+        w.set_points(xy, steps[0])
+        w.set_marker_size(4)
+        w.plot_item.getViewBox().setRange(xRange=(-2, 6), yRange=(-2, 5), padding=0)
+        for labels in steps:
+            widget_rgb(w.plot_widget)  # paint each colouring, as an animation would
+            w.set_labels(labels)
+        return widget_rgb(w.plot_widget)
+
+    recoloured, fresh = picture([first, second]), picture([second])
+    assert np.array_equal(recoloured, fresh)
+    assert not np.array_equal(recoloured, picture([first]))
+
 def test_image_path_and_vector_path_cover_the_same_pixels(qtbot, monkeypatch):
     """The numpy-splatted image puts points where Qt's own drawing does."""
     xy, labels, _ = _blobs(n=400, k=1, seed=3)
