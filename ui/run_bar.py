@@ -144,7 +144,12 @@ class RunBar(QWidget):
         self.pause_button.blockSignals(False)
 
     def set_progress(self, fraction: float, message: str) -> None:
+        # QProgressBar.setValue repaints at once, and a repaint at once paints every widget of
+        # the window waiting for one (a 100,000-point scatter): then a snapshot arriving in the
+        # same event was painted a second time. With updates off the bar only marks itself.
+        self.progress.setUpdatesEnabled(False)
         self.progress.setValue(round(fraction * 1000))
+        self.progress.setUpdatesEnabled(True)
         if message:
             self.message.setText(message)
 
