@@ -14,14 +14,18 @@ from widgets.scatter import MAX_LEGEND_CLASSES, ScatterCanvas
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-@pytest.fixture
-def canvas(qtbot):
+def shown_canvas(qtbot, width: int = 600, height: int = 400) -> ScatterCanvas:
     w = ScatterCanvas()
     qtbot.addWidget(w)
-    w.resize(600, 400)
+    w.resize(width, height)
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def canvas(qtbot):
+    return shown_canvas(qtbot)
 
 
 def _blobs(n=600, k=3, seed=0):
@@ -167,11 +171,7 @@ def test_recolouring_fixed_points_draws_what_drawing_them_afresh_does(qtbot, mon
     second = (first + 1) % 4
 
     def picture(steps):
-        w = ScatterCanvas()
-        qtbot.addWidget(w)
-        w.resize(400, 300)
-        w.show()
-        qtbot.waitExposed(w)
+        w = shown_canvas(qtbot, 400, 300)
         w.set_points(xy, steps[0])
         w.set_marker_size(4)
         w.plot_item.getViewBox().setRange(xRange=(-2, 6), yRange=(-2, 5), padding=0)
@@ -190,11 +190,7 @@ def test_image_path_and_vector_path_cover_the_same_pixels(qtbot, monkeypatch):
 
     def coverage(raster_above):
         monkeypatch.setattr(PointsItem, "raster_above", raster_above)
-        w = ScatterCanvas()
-        qtbot.addWidget(w)
-        w.resize(400, 300)
-        w.show()
-        qtbot.waitExposed(w)
+        w = shown_canvas(qtbot, 400, 300)
         w.set_points(xy, labels)
         w.set_marker_size(1)
         w.plot_item.getViewBox().setRange(xRange=(-2, 2), yRange=(-2, 2), padding=0)
