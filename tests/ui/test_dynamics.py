@@ -13,6 +13,15 @@ SMALL = {"n_channels": 10, "n_conditions": 2, "n_trials": 2, "n_steps": 15,
          "noise": "gaussian"}
 
 
+def _run(qtbot, window, method: str, values: dict):
+    """The method's run on a small population, to the end: (last snapshot, its view)."""
+    load(qtbot, window, datasets.load("population", **SMALL))
+    window.method_panel.select(method)
+    window.method_panel.set_values(values)
+    assert run_and_wait(qtbot, window) == "done"
+    return window.controller.history[-1], window.current_view()
+
+
 def _check_common(view, snap, data):
     view.flush()
     xy, _ = view.latents.points.points_data()
@@ -31,39 +40,23 @@ def _check_common(view, snap, data):
 
 
 def test_lds_trajectories_beside_pca(qtbot, window):
-    data = datasets.load("population", **SMALL)
-    load(qtbot, window, data)
-    window.method_panel.select("lds")
-    window.method_panel.set_values({"n_latents": 2, "max_iter": 10})
-    assert run_and_wait(qtbot, window) == "done"
-    snap = window.controller.history[-1]
+    snap, view = _run(qtbot, window, "lds", {"n_latents": 2, "max_iter": 10})
     assert isinstance(snap, LatentTrajectories) and snap.method == "lds"
-    view = window.current_view()
     _check_common(view, snap, window.data_panel.dataset)
     assert not view.timescales.isVisibleTo(view)
     assert "PCA" in view.beside.title()
 
 
 def test_gpfa_beside_the_lds_with_its_timescales(qtbot, window):
-    load(qtbot, window, datasets.load("population", **SMALL))
-    window.method_panel.select("gpfa")
-    window.method_panel.set_values({"n_latents": 2, "max_iter": 8})
-    assert run_and_wait(qtbot, window) == "done"
-    snap = window.controller.history[-1]
+    snap, view = _run(qtbot, window, "gpfa", {"n_latents": 2, "max_iter": 8})
     assert snap.method == "gpfa" and snap.beside_name == "LDS"
-    view = window.current_view()
     _check_common(view, snap, window.data_panel.dataset)
     np.testing.assert_allclose(view.timescales.values(), snap.timescales)
     assert "LDS" in view.beside.title()
 
 
 def test_the_picker_shows_another_pair_of_latents(qtbot, window):
-    load(qtbot, window, datasets.load("population", **SMALL))
-    window.method_panel.select("lds")
-    window.method_panel.set_values({"n_latents": 3, "max_iter": 5})
-    assert run_and_wait(qtbot, window) == "done"
-    snap = window.controller.history[-1]
-    view = window.current_view()
+    snap, view = _run(qtbot, window, "lds", {"n_latents": 3, "max_iter": 5})
     view.flush()
     assert [view.pairs.itemText(i) for i in range(view.pairs.count())] == [
         "1 and 2", "1 and 3", "2 and 3"]
