@@ -3,6 +3,7 @@
 import functools
 
 from engine import datasets, registry
+from engine.examples import example_data
 
 QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16},
                 "pseudo-label": {"rounds": 5}, "entmin": {"steps": 40},
@@ -39,45 +40,40 @@ QUICK_PARAMS = {"vae": {"epochs": 2, "hidden": 16},
                 "topic-lda": {"n_topics": 3, "n_iter": 3},
                 "nnk-means": {"n_atoms": 6, "n_neighbors": 3, "n_iter": 3},
                 "compare": {"pca": True, "mds": True, "isomap": False, "tsne": False}}
-QUICK_DATA = {"autoencoder": ("moons", {"n_samples": 80}),
-              "pseudo-label": ("moons", {"n_samples": 80}),
-              "entmin": ("moons", {"n_samples": 80}),
-              "label-propagation": ("moons", {"n_samples": 80}),
-              "mean-teacher": ("moons", {"n_samples": 80}),
-              "simclr": ("digits", {}), "pretext": ("digits", {}),
-              "realnvp": ("moons", {"n_samples": 80}),
-              "made": ("digits", {}), "pixelcnn": ("digits", {}),
-              "char-rnn": ("text", {}),
-              "huffman": ("text", {}), "arithmetic": ("text", {}),
-              "diffusion-2d": ("moons", {"n_samples": 80}),
-              "denoising-ae": ("digits", {}),
-              "gan-2d": ("ring", {"n_samples": 80}),
-              "gan": ("digits", {}), "cgan": ("digits", {}),
-              "pix2pix": ("digits", {}), "cyclegan": ("digits", {}),
-              "pca-sequential": ("iris", {}), "lda": ("iris", {}), "qda": ("iris", {}),
-              "ica": ("cocktail_party", {"n_samples": 300}),
-              "fa": ("unequal_noise", {"n_samples": 150}),
-              "distances": ("words", {}), "vae": ("digits", {}), "pca": ("iris", {}),
-              "spectral": ("moons", {"n_samples": 80}), "exhaustive": ("blobs", {"n_samples": 10}),
-              "mix-linreg": ("lines", {"n_samples": 60}),
-              "mix-logreg": ("boundaries", {"n_samples": 60}),
-              "dbscan": ("moons", {"n_samples": 80}), "hdbscan": ("moons", {"n_samples": 80}),
-              "mds": ("cities", {}), "isomap": ("swiss_roll", {"n_samples": 120}),
-              "lle": ("s_curve", {"n_samples": 120}),
-              "dpca": ("population", {"n_channels": 10, "n_trials": 3, "n_steps": 20}),
-              "seqnmf": ("sequences", {"n_neurons": 20, "n_steps": 200, "motif_length": 8}),
-              "lds": ("population", {"n_channels": 8, "n_conditions": 2, "n_trials": 2,
-                                     "n_steps": 15}),
-              "gpfa": ("population", {"n_channels": 8, "n_conditions": 2, "n_trials": 2,
-                                      "n_steps": 15}),
-              "topic-lda": ("topics", {"n_samples": 40, "n_topics": 3, "doc_length": 20}),
-              "nnk-means": ("blobs", {"n_samples": 60}),
-              "nmf": ("digits", {}), "dictionary": ("digits", {})}
+# Sizes of each method's example data set (engine.examples) that keep a run short.
+QUICK_OPTIONS = {
+    "autoencoder": {"n_samples": 80},
+    "pseudo-label": {"n_samples": 80},
+    "entmin": {"n_samples": 80},
+    "label-propagation": {"n_samples": 80},
+    "mean-teacher": {"n_samples": 80},
+    "realnvp": {"n_samples": 80},
+    "diffusion-2d": {"n_samples": 80},
+    "gan-2d": {"n_samples": 80},
+    "ica": {"n_samples": 300},
+    "fa": {"n_samples": 150},
+    "spectral": {"n_samples": 80},
+    "exhaustive": {"n_samples": 10},
+    "mix-linreg": {"n_samples": 60},
+    "mix-logreg": {"n_samples": 60},
+    "dbscan": {"n_samples": 80},
+    "hdbscan": {"n_samples": 80},
+    "isomap": {"n_samples": 120},
+    "lle": {"n_samples": 120},
+    "dpca": {"n_channels": 10, "n_trials": 3, "n_steps": 20},
+    "seqnmf": {"n_neurons": 20, "n_steps": 200, "motif_length": 8},
+    "lds": {"n_channels": 8, "n_conditions": 2, "n_trials": 2, "n_steps": 15},
+    "gpfa": {"n_channels": 8, "n_conditions": 2, "n_trials": 2, "n_steps": 15},
+    "topic-lda": {"n_samples": 40, "n_topics": 3, "doc_length": 20},
+    "nnk-means": {"n_samples": 60},
+}
 
 
 def quick_case(algorithm_id: str):
     """(dataset, params) that run this algorithm in well under a second or two."""
-    name, options = QUICK_DATA.get(algorithm_id, ("blobs", {"n_samples": 60}))
+    name = example_data(algorithm_id)
+    default = {"n_samples": 60} if name == "blobs" else {}
+    options = QUICK_OPTIONS.get(algorithm_id, default)
     return datasets.load(name, **options), dict(QUICK_PARAMS.get(algorithm_id, {}))
 
 

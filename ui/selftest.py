@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Sequence
 
 from engine import datasets, registry
+from engine.examples import example_data
 from engine.protocol import run_to_end
 
 # Small, fast settings per method; anything not named runs with its defaults.
@@ -30,19 +31,6 @@ QUICK = {"vae": {"epochs": 3, "hidden": 32}, "char-rnn": {"epochs": 2, "hidden":
          "arithmetic": {"epochs": 1, "hidden": 16, "shown": 8},
          "gpfa": {"max_iter": 30}, "seqnmf": {"n_iter": 30}, "topic-lda": {"n_iter": 5},
          "nnk-means": {"n_iter": 5}}
-DATA = {"pca-sequential": "iris", "lda": "iris", "qda": "iris", "ica": "cocktail_party",
-        "fa": "unequal_noise",
-        "vae": "digits", "pca": "digits", "mix-linreg": "lines", "mix-logreg": "boundaries",
-        "mds": "cities", "isomap": "swiss_roll", "lle": "s_curve",
-        "nmf": "digits", "dictionary": "digits", "char-rnn": "text",
-        "autoencoder": "moons", "denoising-ae": "digits", "made": "digits",
-        "pixelcnn": "digits", "realnvp": "moons", "gan-2d": "ring", "gan": "digits",
-        "cgan": "digits", "diffusion-2d": "moons", "pix2pix": "digits", "cyclegan": "digits",
-        "simclr": "digits", "pretext": "digits", "pseudo-label": "moons", "entmin": "moons",
-        "label-propagation": "moons", "mean-teacher": "moons", "huffman": "text",
-        "arithmetic": "text",
-        "lds": "population", "gpfa": "population", "dpca": "population",
-        "seqnmf": "sequences", "topic-lda": "topics"}
 # Generator options for methods that take only a few points (the exhaustive search: 12).
 OPTIONS = {"exhaustive": {"n_samples": 12}, "isomap": {"n_samples": 500},
            "lle": {"n_samples": 500}}
@@ -53,7 +41,7 @@ def selftest(ids: Sequence[str] | None = None) -> int:
     failures = 0
     chosen = registry.all() if ids is None else [registry.get(i) for i in ids]
     for algorithm in chosen:
-        name = DATA.get(algorithm.id, "blobs")
+        name = example_data(algorithm.id)
         t0 = time.perf_counter()
         try:
             snapshot = run_to_end(algorithm, datasets.load(name, **OPTIONS.get(algorithm.id, {})),
