@@ -50,7 +50,7 @@ class CornerLegend:
         # A legend that would cover more than this share of its plot is hidden, for legends
         # a plot can do without (a side plot's classes, named by the main plot's legend).
         self._max_share = max_share
-        self.wanted = True  # the owner's wish; `max_share` may still hide it
+        self.wanted = True  # the owner's wish (`show`); `max_share` may still hide it
         self._view = plot_item.getViewBox()
         self._points = points
         self.corner = CORNERS[0]
@@ -100,6 +100,14 @@ class CornerLegend:
             self._headroom.setData([right], [top])
         self._headroom.setVisible(need)
         return need
+
+    def show(self, wanted: bool) -> None:
+        """Show the legend, placed for the data as they are now (and hidden again where
+        `max_share` says the plot is too small for it), or hide it."""
+        self.wanted = wanted
+        self.legend.setVisible(wanted)
+        if wanted:
+            self.update()
 
     def update(self, *_) -> None:
         """Move the legend to the emptiest corner for the data and view as they are now."""

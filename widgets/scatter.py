@@ -189,8 +189,7 @@ class ScatterCanvas(Canvas):
         values = self._legend_values()
         if values is None:
             if self._legend is not None:
-                self._legend.wanted = False
-                self._legend.legend.setVisible(False)
+                self._legend.show(False)
             self._legend_key = None
             return
         style = self.canvas_style()
@@ -211,9 +210,7 @@ class ScatterCanvas(Canvas):
                                             brush=pg.mkBrush(colour))
                 legend.addItem(swatch, str(name))
             style_view(self.plot_widget, style)  # the new entries in the theme's text
-        self._legend.wanted = True
-        legend.setVisible(True)
-        self._legend.update()  # which may hide it again, on a plot too small for it
+        self._legend.show(True)
 
     def _legend_points(self) -> tuple[np.ndarray, np.ndarray]:
         """What the legend should not hide: at most LEGEND_SAMPLE of the points, spread over
