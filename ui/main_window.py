@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
         view.set_frame(self.frame)
         if hasattr(view, "set_k") and "n_clusters" in self.method_panel.values():
             view.set_k(self.method_panel.values()["n_clusters"])
+        view.hold_paints()  # its first paint too: one canvas per event
         self.stack.setCurrentWidget(view)
         self.run_bar.set_running(True)
         self.run_bar.message.setToolTip("")
@@ -431,6 +432,7 @@ class MainWindow(QMainWindow):
         if following:
             view = self.current_view()
             view.staged = True  # a streaming step: side canvases paint one event later
+            view.hold_paints()
             try:
                 view.show_snapshot(snapshot)
             finally:

@@ -18,6 +18,7 @@ from engine.data import Dataset
 from engine.protocol import Partition, Snapshot, Spectrum, Tree
 from engine.reduction import pca
 from engine.reduction.quality import plane
+from ui.paint_turns import PaintTurns
 from ui.scores import ScoresPane
 from widgets.arrows import ArrowScatterCanvas
 from widgets.bars import BarCanvas
@@ -66,7 +67,8 @@ class View(QWidget):
         self._pending: Callable[[], None] | None = None
         self._pending_timer = QTimer(self)
         self._pending_timer.setSingleShot(True)
-        self._pending_timer.timeout.connect(self.flush)
+        self._pending_timer.timeout.connect(self._apply_pending)
+        self._turns = PaintTurns(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.side = QSplitter(Qt.Orientation.Vertical)
         layout = QHBoxLayout(self)
@@ -107,12 +109,24 @@ class View(QWidget):
         self._pending = update
         self._pending_timer.start(0)
 
+    def hold_paints(self) -> None:
+        """While a run streams: the canvases paint one per turn of the event loop, not all
+        in one event (see ui/paint_turns.py). Also before the view is shown: its first paint.
+        Not in a window that is not on screen: nothing there paints."""
+        if self.window().isVisible():
+            self._turns.hold(c for c in self.canvases() if c.isVisibleTo(self))
+
     def pending(self) -> bool:
-        """A side-canvas update is waiting for the next event."""
-        return self._pending is not None
+        """A side-canvas update, or a canvas's paint, is waiting for a later event."""
+        return self._pending is not None or self._turns.waiting()
 
     def flush(self) -> None:
-        """Apply a side-canvas update still waiting (the window calls it when a run ends)."""
+        """Apply a side-canvas update still waiting and let every canvas paint (the window
+        calls it when a run is cancelled)."""
+        self._apply_pending()
+        self._turns.release_all()
+
+    def _apply_pending(self) -> None:
         update, self._pending = self._pending, None
         if update is not None:
             update()

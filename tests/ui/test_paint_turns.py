@@ -1,0 +1,142 @@
+"""Canvases paint one per turn of the event loop while a run streams (ui/paint_turns.py)."""
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from tests.ui.conftest import run_and_wait
+from ui.paint_turns import NO_PAINT_MS, PaintTurns
+
+
+class Turns(QObject):
+    """Counts turns of the event loop (a 0 ms timer fires once a turn) and records which
+    watched widget painted in which turn."""
+
+    def __init__(self, widgets: dict, on_paint=None):
+        super().__init__()
+        self.on_paint = on_paint
+        self.turn = 0
+        self.paints: list[tuple[int, str]] = []
+        self._names = {}
+        for name, widget in widgets.items():
+            for part in (widget, *widget.findChildren(QWidget)):
+                self._names[id(part)] = name
+                part.installEventFilter(self)
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(0)
+
+    def _tick(self):
+        self.turn += 1
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and id(watched) in self._names:
+            self.paints.append((self.turn, self._names[id(watched)]))
+            if self.on_paint is not None:
+                self.on_paint(self._names[id(watched)])
+        return False
+
+    def first_turns(self) -> dict:
+        first = {}
+        for turn, name in self.paints:
+            first.setdefault(name, turn)
+        return first
+
+    def order(self) -> list[str]:
+        """Which painted, in order, a canvas painting twice running counted once."""
+        out = []
+        for _, name in self.paints:
+            if not out or out[-1] != name:
+                out.append(name)
+        return out
+
+    def stop(self):
+        self._timer.stop()
+
+
+def three(qtbot):
+    parent = QWidget()
+    layout = QHBoxLayout(parent)
+    widgets = {}
+    for name in "abc":
+        widgets[name] = QWidget()
+        widgets[name].setMinimumSize(40, 40)
+        layout.addWidget(widgets[name])
+    qtbot.addWidget(parent)
+    parent.show()
+    qtbot.waitExposed(parent)
+    return parent, widgets
+
+
+def test_held_widgets_paint_one_per_turn_in_order(qtbot):
+    parent, w = three(qtbot)
+    turns = PaintTurns(parent)
+    record = Turns(w)
+    turns.hold(w.values())
+    for widget in w.values():
+        widget.update()
+    qtbot.waitUntil(lambda: {name for _, name in record.paints} == set("abc"), timeout=3000)
+    qtbot.waitUntil(lambda: not turns.waiting(), timeout=3000)
+    record.stop()
+    assert record.order() == ["a", "b", "c"]
+    first = record.first_turns()
+    assert first["a"] < first["b"] < first["c"]  # never two in one turn
+    assert all(widget.updatesEnabled() for widget in w.values())
+
+
+def test_a_widget_held_again_goes_to_the_back(qtbot):
+    """A fast run cannot starve the last canvases: each paints once a round."""
+    parent, w = three(qtbot)
+    turns = PaintTurns(parent)
+    held_again = []
+
+    def next_step(name):  # the next step comes once a has painted: b and c still wait
+        if name == "a" and not held_again:
+            held_again.append(True)
+            QTimer.singleShot(0, lambda: turns.hold(w.values()))
+
+    record = Turns(w, next_step)
+    turns.hold(w.values())
+    qtbot.waitUntil(lambda: bool(held_again) and not turns.waiting(), timeout=3000)
+    record.stop()
+    assert record.order() == ["a", "b", "c", "a"]
+
+
+def test_a_widget_that_never_paints_does_not_stop_the_rest(qtbot):
+    parent, w = three(qtbot)
+    turns = PaintTurns(parent)
+    record = Turns(w)
+    turns.hold([w["a"], w["b"]])
+    w["a"].hide()  # hidden after it was held: its paint never comes
+    qtbot.waitUntil(lambda: not turns.waiting(), timeout=10 * NO_PAINT_MS)
+    record.stop()
+    assert "b" in record.order() and "a" not in record.order()
+    assert w["a"].updatesEnabled()
+
+
+def test_release_all_lets_every_widget_paint(qtbot):
+    parent, w = three(qtbot)
+    turns = PaintTurns(parent)
+    turns.hold(w.values())
+    assert not any(widget.updatesEnabled() for widget in w.values())
+    turns.release_all()
+    assert not turns.waiting()
+    assert all(widget.updatesEnabled() for widget in w.values())
+
+
+def test_a_run_paints_its_canvases_one_per_turn(qtbot, window):
+    """k-means's scatter, curve and silhouette plot first paint in turns of their own (they
+    all painted in one event before), and once the run has ended all paint freely. (A plot
+    may paint again later by itself, with others: a test of every turn would be flaky.)"""
+    window.method_panel.select("kmeans")
+    window.method_panel.set_values({"n_clusters": 3, "n_init": 1, "elbow": 0})
+    view = window.view_for(window.algorithm.snapshot_type)
+    canvases = {c.canvas_name: c for c in view.canvases() if c.isVisibleTo(view)}
+    assert len(canvases) >= 3
+    record = Turns(canvases)
+    assert run_and_wait(qtbot, window) == "done"
+    record.stop()
+    first = record.first_turns()
+    assert set(first) == set(canvases)
+    assert len(set(first.values())) == len(canvases), record.paints
+    assert not view.pending()
+    assert all(c.updatesEnabled() for c in canvases.values())

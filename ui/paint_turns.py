@@ -1,0 +1,94 @@
+"""Canvases that paint one per turn of the event loop while a run streams.
+
+Qt paints every widget marked dirty in one event (a QGraphicsView even flushes the
+window's waiting paints as soon as its scene changes), so a step that changes five canvases
+holds the main thread for the sum of five paints, and the window answers no click until all
+are drawn. Holding the canvases' updates and letting the next one go only once the one
+before has painted bounds a stall by the slowest single canvas instead. A canvas already
+waiting keeps its place, so a fast run cannot starve the last ones: each paints once a round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+# If a released canvas does not paint (covered, or too small to), the next goes after this.
+NO_PAINT_MS = 40
+
+
+class PaintTurns(QObject):
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self._waiting: list[QWidget] = []
+        self._painting: QWidget | None = None  # released, its paint not yet seen
+        self._next = QTimer(self)
+        self._next.setSingleShot(True)
+        self._next.timeout.connect(self._release_next)
+
+    def hold(self, widgets: Iterable[QWidget]) -> None:
+        """Keep these from painting until their turn comes: pass only widgets that are, or
+        are about to be, shown (a hidden one's turn would wait for a paint that never comes)."""
+        for widget in widgets:
+            if (widget is not self._painting
+                    and all(widget is not w for w in self._waiting)):
+                widget.setUpdatesEnabled(False)
+                self._waiting.append(widget)
+        if self._waiting and self._painting is None and not self._next.isActive():
+            self._next.start(0)
+
+    def waiting(self) -> bool:
+        return bool(self._waiting) or self._painting is not None
+
+    def release_all(self) -> None:
+        """Every held canvas paints at the next event (a run ended, or is drawn at once)."""
+        self._next.stop()
+        self._painted()
+        while self._waiting:
+            _release(self._waiting.pop(0))
+
+    def _release_next(self) -> None:
+        self._painted()
+        if not self._waiting:
+            return
+        widget = self._waiting.pop(0)
+        if _release(widget):  # setUpdatesEnabled(True) asks for its repaint
+            self._painting = widget
+            for part in _parts(widget):  # a container's paint reaches only its children
+                part.installEventFilter(self)
+            self._next.start(NO_PAINT_MS)
+        else:
+            self._next.start(0)
+
+    def _painted(self) -> None:
+        if self._painting is not None and shiboken6.isValid(self._painting):
+            for part in _parts(self._painting):
+                part.removeEventFilter(self)
+        self._painting = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._painting is not None and event.type() == QEvent.Type.Paint:
+            # The next canvas goes one turn after this paint, not within it; this one may
+            # be held again by then.
+            self._painted()
+            self._next.start(0)
+        return False
+
+
+def _parts(widget: QWidget) -> list[QWidget]:
+    return [widget, *widget.findChildren(QWidget)]
+
+
+def _release(widget: QWidget) -> bool:
+    if not shiboken6.isValid(widget):
+        return False
+    # A plot ranges its axes to new data at its next paint, and that change asks for a
+    # second paint at once: range them first, so the one paint draws the new range.
+    for view in widget.findChildren(pg.GraphicsView):
+        view.scene().prepareForPaint()
+    widget.setUpdatesEnabled(True)
+    return True
