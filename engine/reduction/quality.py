@@ -155,4 +155,5 @@ def _stress(dx: np.ndarray, dy: np.ndarray) -> float:
     if dd == 0:
         return 0.0
     s = float(d @ e) / ee if ee > 0 else 0.0
-    return float(np.sqrt(max(dd - 2 * s * float(d @ e) + s * s * ee, 0.0) / dd))
+    residual = d - s * e  # not dd − 2s·de + s²ee: that cancels to rounding, √ of ~1e-16
+    return float(np.sqrt(float(residual @ residual) / dd))
