@@ -33,13 +33,19 @@ class PaintTurns(QObject):
     def hold(self, widgets: Iterable[QWidget]) -> None:
         """Keep these from painting until their turn comes: pass only widgets that are, or
         are about to be, shown (a hidden one's turn would wait for a paint that never comes)."""
+        painting = self._painting
+        self._painted()
+        if painting is not None and shiboken6.isValid(painting):
+            # Let go but not painted yet: it stays first, and paints a turn later, not in
+            # the same turn as the step that is being applied now.
+            painting.setUpdatesEnabled(False)
+            self._waiting.insert(0, painting)
         for widget in widgets:
-            if (widget is not self._painting
-                    and all(widget is not w for w in self._waiting)):
+            if all(widget is not w for w in self._waiting):
                 widget.setUpdatesEnabled(False)
                 self._waiting.append(widget)
-        if self._waiting and self._painting is None and not self._next.isActive():
-            self._next.start(0)
+        if self._waiting:
+            self._next.start(0)  # (again:) the next turn, after this step's own events
 
     def waiting(self) -> bool:
         return bool(self._waiting) or self._painting is not None
