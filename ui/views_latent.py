@@ -93,9 +93,15 @@ class LatentView(View):
         self.judgement = JudgementCanvas()
         grids = QSplitter(Qt.Orientation.Horizontal)
         for canvas in (self.prior_images, self.traversal_images, self.prior_points,
-                       self.traversal_points, self.judgement):
+                       self.traversal_points):
             grids.addWidget(canvas)
-        self._arrange(self.latent, top, grids)
+        # The judging table under the grids, across the column: beside them, a third of it
+        # wrapped the table's words one a line.
+        bottom = QSplitter(Qt.Orientation.Vertical)
+        bottom.addWidget(grids)
+        bottom.addWidget(self.judgement)
+        bottom.setSizes([240, 200])
+        self._arrange(self.latent, top, bottom)
         self.side.setSizes([260, 440])
         self.latent.decoded_point.connect(self._on_decoded)
         self._pair_pending = True
