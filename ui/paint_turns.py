@@ -94,7 +94,8 @@ def _release(widget: QWidget) -> bool:
         return False
     # A plot ranges its axes to new data at its next paint, and that change asks for a
     # second paint at once: range them first, so the one paint draws the new range.
-    for view in widget.findChildren(pg.GraphicsView):
-        view.scene().prepareForPaint()
+    for view in _parts(widget):
+        if isinstance(view, pg.GraphicsView):
+            view.scene().prepareForPaint()
     widget.setUpdatesEnabled(True)
     return True

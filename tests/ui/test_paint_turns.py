@@ -1,5 +1,7 @@
 """Canvases paint one per turn of the event loop while a run streams (ui/paint_turns.py)."""
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -140,3 +142,23 @@ def test_a_run_paints_its_canvases_one_per_turn(qtbot, window):
     assert len(set(first.values())) == len(canvases), record.paints
     assert not view.pending()
     assert all(c.updatesEnabled() for c in canvases.values())
+
+
+def test_a_plot_let_go_paints_once_with_its_new_range(qtbot):
+    """pyqtgraph ranges a plot to new data at its next paint, and that asks for a second
+    paint at once; a canvas let go is ranged first, so it paints once."""
+    parent, _ = three(qtbot)
+    plot = pg.PlotWidget()
+    curve = plot.plot(10.0 + np.arange(5.0))
+    parent.layout().addWidget(plot)
+    qtbot.waitUntil(lambda: plot.viewport().isVisible(), timeout=3000)
+    qtbot.wait(100)
+    turns = PaintTurns(parent)
+    record = Turns({"plot": plot})
+    turns.hold([plot])
+    curve.setData(20.0 + np.arange(50.0))  # outside the old range, labels as wide
+    qtbot.waitUntil(lambda: not turns.waiting(), timeout=3000)
+    qtbot.wait(200)
+    record.stop()
+    assert len({turn for turn, _ in record.paints}) == 1, record.paints
+    assert plot.getViewBox().viewRange()[1][1] >= 69.0
