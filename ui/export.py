@@ -74,6 +74,7 @@ class Exporter(QObject):
 
     def window_png(self, path: str | Path) -> QImage:
         """The whole window at the screen's resolution."""
+        self._draw_all()
         image = self.window.grab().toImage()
         if not image.save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
@@ -182,7 +183,13 @@ class Exporter(QObject):
         canvas = canvas if canvas is not None else self.target()
         if canvas is None:
             raise ValueError("there is no canvas to export")
+        self._draw_all()
         return canvas
+
+    def _draw_all(self) -> None:
+        """While a run streams, canvases wait their turn to paint (ui/paint_turns.py), and a
+        waiting canvas renders nothing: let every one draw the step on show first."""
+        self.window.current_view().flush()
 
     def _run(self, command, *args, **kwargs) -> None:
         """Run a command from the menu; a failure is said in the status bar, not raised."""

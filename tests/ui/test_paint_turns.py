@@ -162,3 +162,25 @@ def test_a_plot_let_go_paints_once_with_its_new_range(qtbot):
     record.stop()
     assert len({turn for turn, _ in record.paints}) == 1, record.paints
     assert plot.getViewBox().viewRange()[1][1] >= 69.0
+
+
+def colours(image) -> int:
+    """How many colours a grid of the image's pixels shows (1: an empty picture)."""
+    return len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)})
+
+
+def test_an_export_during_a_run_draws_canvases_waiting_their_turn(qtbot, window, tmp_path):
+    """A canvas with its updates held renders nothing: an export lets them all draw first."""
+    window.method_panel.select("kmeans")
+    window.method_panel.set_values({"n_clusters": 3, "n_init": 1, "elbow": 0})
+    assert run_and_wait(qtbot, window) == "done"
+    view = window.current_view()
+    assert colours(view.scatter.grab().toImage()) > 3
+    view.hold_paints()  # as while a run streams
+    assert view.pending() and colours(view.scatter.grab().toImage()) == 1
+    image = window.export.canvas_png(tmp_path / "c.png", view.scatter, scale=1)
+    assert not view.pending() and colours(image) > 3
+    view.hold_paints()
+    assert colours(window.export.window_png(tmp_path / "w.png")) > 3
+    assert not view.pending()
