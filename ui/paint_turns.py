@@ -92,10 +92,19 @@ def _parts(widget: QWidget) -> list[QWidget]:
 def _release(widget: QWidget) -> bool:
     if not shiboken6.isValid(widget):
         return False
-    # A plot ranges its axes to new data at its next paint, and that change asks for a
-    # second paint at once: range them first, so the one paint draws the new range.
     for view in _parts(widget):
         if isinstance(view, pg.GraphicsView):
-            view.scene().prepareForPaint()
+            _range_first(view)
     widget.setUpdatesEnabled(True)
     return True
+
+
+def _range_first(view: pg.GraphicsView) -> None:
+    """A plot ranges its axes to new data at its next paint, and a range that moves then asks
+    for a second paint at once (an aspect-locked plot takes two passes to settle). Settle it
+    before the paint, so that the one paint draws the final range."""
+    boxes = [item for item in view.scene().items() if isinstance(item, pg.ViewBox)]
+    for _ in range(3):
+        view.scene().prepareForPaint()
+        if not any(getattr(box, "_autoRangeNeedsUpdate", False) for box in boxes):
+            return
