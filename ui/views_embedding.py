@@ -35,6 +35,7 @@ class EmbeddingView(View):
         super().__init__(parent)
         self.scatter = ScatterCanvas()
         self.scatter.canvas_name = "Embedding"
+        self.scatter.range_in_steps()  # it unfolds at every step: rescaled in steps
         self.data = ScatterCanvas()
         self.data.canvas_name = "Data"
         self.curve = CurveCanvas()

@@ -15,6 +15,7 @@ from widgets.legend import CornerLegend
 from widgets.palette import cluster_colour
 from widgets.plot import plot_widget
 from widgets.points_item import PointsItem
+from widgets.sticky_range import StickyRange
 from widgets.style import Style
 
 CENTRE_SIZE = 16.0
@@ -90,6 +91,7 @@ class ScatterCanvas(Canvas):
         self._class_values: np.ndarray | None = None  # the classes' values, or too many
         self._legend: CornerLegend | None = None  # made on first use
         self._legend_key: tuple | None = None  # (values, colours, names) in the legend now
+        self._sticky: StickyRange | None = None  # see `range_in_steps`
         self.selection = self.enable_selection(self.plot_item, self.points)
         self.apply_style(self.canvas_style())
 
@@ -116,8 +118,16 @@ class ScatterCanvas(Canvas):
         self._all_xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         self.points.set_data(xy, labels)
         self._labels = labels
+        if self._sticky is not None:
+            self._sticky.fit(self._all_xy)
         self._place_names()
         self._update_legend()
+
+    def range_in_steps(self) -> None:
+        """Points that move at every frame (an embedding unfolding) are ranged in steps, not
+        at every frame (widgets/sticky_range.py)."""
+        self._sticky = StickyRange(self.plot_item.getViewBox())
+        self._sticky.fit(self._all_xy)
 
     def set_point_names(self, names) -> None:
         """Write each point's name beside it (the cities of a distance table); None, or more
@@ -418,6 +428,9 @@ class ScatterCanvas(Canvas):
             self.centres_item.setSize(self.canvas_style().marker(self._centre_size))
 
     def auto_range(self) -> None:
+        if self._sticky is not None:
+            self._sticky.follow(self._all_xy)
+            return
         self.plot_item.enableAutoRange()
         self.plot_item.autoRange()
 
