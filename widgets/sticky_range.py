@@ -5,7 +5,7 @@ frame, its plot rescaled at every frame, and each new range redrew both axes' ti
 40% of a 20,000-point paint, and the picture breathed. Here the range stays while the points
 are inside it and fill at least half of it, and is set again with a margin when they leave
 it or shrink; the axes then redraw a few times a run. Once the user pans or zooms, the range
-is theirs until they ask to follow again.
+is theirs until they ask to follow again (the plot's "A" button).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ class StickyRange:
         """Keep the range if these points are inside it and fill enough of it, else set it."""
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         xy = xy[np.isfinite(xy).all(axis=1)]
+        if not self.following and any(self._box.autoRangeEnabled()):
+            self.following = force = True  # the plot's "A" button: follow again
         if not self.following or not len(xy):
             return
         low, high = xy.min(axis=0), xy.max(axis=0)

@@ -73,6 +73,12 @@ def test_a_users_zoom_holds_until_they_ask_to_follow_again(canvas):
     assert inside(layouts[-1], view_box_range(canvas))
     canvas.set_points(layouts[-1] * 3)
     assert inside(layouts[-1] * 3, view_box_range(canvas))
+    box.setRange(xRange=(0, 0.5), yRange=(0, 0.5), padding=0)
+    box.sigRangeChangedManually.emit([True, True])
+    box.enableAutoRange()  # the plot's "A" button
+    canvas.set_points(layouts[0])
+    assert inside(layouts[0], view_box_range(canvas))
+    assert not any(box.autoRangeEnabled())  # ranged in steps again, not at every frame
 
 
 def test_one_point_or_a_line_gets_a_range_around_it(canvas):
