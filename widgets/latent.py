@@ -29,6 +29,7 @@ from widgets.canvas import Canvas
 from widgets.images import ImageStrip
 from widgets.plot import plot_widget
 from widgets.points_item import PointsItem
+from widgets.sticky_range import StickyRange
 from widgets.style import Style
 
 STEP = 0.01  # slider resolution in latent units
@@ -94,6 +95,7 @@ class LatentCanvas(Canvas):
         self._pad = plot_widget(self)
         self._pad.setMenuEnabled(False)
         self._pad.hideButtons()
+        self._pad_range = StickyRange(self._pad.getPlotItem().getViewBox(), yield_to_user=False)
         self._scatter = PointsItem()  # redrawn every epoch: per-point brushes cost 20 ms
         self._scatter.set_size(CODE_SIZE)
         self._pad.addItem(self._scatter)
@@ -373,17 +375,18 @@ class LatentCanvas(Canvas):
                   else self._labels[self._shown])
         self._scatter.set_data(np.column_stack([x, y]), labels, rows=self._shown)
 
-    def _fit_pad(self) -> None:
-        """Frame the codes shown on the pad, with a little room around them."""
+    def _fit_pad(self, anew: bool = False) -> None:
+        """Frame the codes shown on the pad, with room around them: in steps as they move
+        from epoch to epoch (widgets/sticky_range.py), `anew` for other latent dimensions."""
         x, y = self._pad_xy(self._codes[self._shown])
         if x.size == 0:
             return
+        if self._z.size > 1:
+            self._pad_range.fit(np.column_stack([x, y]), force=anew)
+            return
         box = self._pad.getPlotItem().getViewBox()
         box.setXRange(float(x.min()), float(x.max()), padding=0.05)
-        if self._z.size > 1:
-            box.setYRange(float(y.min()), float(y.max()), padding=0.05)
-        else:
-            box.setYRange(-1.0, 1.0, padding=0.0)
+        box.setYRange(-1.0, 1.0, padding=0.0)
 
     def _label_pad(self) -> None:
         dx, dy = self._dims
@@ -480,7 +483,7 @@ class LatentCanvas(Canvas):
         self._dims = (max(self._x_dim.currentIndex(), 0), max(self._y_dim.currentIndex(), 0))
         self._label_pad()
         self._draw_codes()
-        self._fit_pad()
+        self._fit_pad(anew=True)
         self._sync_controls()
         self._refresh_interpolation()
 

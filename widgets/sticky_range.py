@@ -18,10 +18,14 @@ FILL = 0.5  # set the range again when the points fill less than this of it, bot
 
 
 class StickyRange:
-    def __init__(self, view_box: pg.ViewBox):
+    """`yield_to_user` False: follow the points whatever the user did to the view (a plot
+    with no button to ask it to follow again)."""
+
+    def __init__(self, view_box: pg.ViewBox, yield_to_user: bool = True):
         self._box = view_box
         self.following = True
-        view_box.sigRangeChangedManually.connect(self._taken_over)
+        if yield_to_user:
+            view_box.sigRangeChangedManually.connect(self._taken_over)
 
     def _taken_over(self, *_) -> None:
         self.following = False

@@ -161,3 +161,27 @@ def test_grab_is_not_blank(latent, qtbot):
     assert distinct_colours(latent) > 20
     latent.clear()
     assert latent.z().size == 0 and latent.interpolation_images().size == 0
+
+
+def test_the_pad_follows_the_codes_in_steps_and_anew_for_other_dims(latent):
+    """Codes that move a little from epoch to epoch keep the pad's range (no rescale, no
+    redraw of its axes at every epoch); codes that leave it, or another pair of latent
+    dimensions, frame it again."""
+    box = latent.pad().getPlotItem().getViewBox()
+    codes = _codes(dim=3)
+    latent.set_model(codes, None, decode, SHAPE)
+    first = box.viewRange()
+    latent.set_model(codes * 1.01, None, decode, SHAPE)
+    assert box.viewRange() == first
+    latent.set_model(codes * 3, None, decode, SHAPE)
+    (x0, x1), (y0, y1) = box.viewRange()
+    assert x0 <= (codes * 3)[:, 0].min() and x1 >= (codes * 3)[:, 0].max()
+    assert y0 <= (codes * 3)[:, 1].min() and y1 >= (codes * 3)[:, 1].max()
+    latent.set_model(codes, None, decode, SHAPE)
+    small = np.ptp(codes[:, 0]) / np.diff(box.viewRange()[0])[0]
+    assert small >= 0.5  # shrunk back to the codes
+    shifted = codes + np.array([0.0, 0.0, 100.0])
+    latent.set_model(shifted, None, decode, SHAPE)
+    latent.set_dims(0, 2)
+    (y0, y1) = box.viewRange()[1]
+    assert y0 <= shifted[:, 2].min() and y1 >= shifted[:, 2].max()
