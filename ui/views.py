@@ -130,6 +130,8 @@ class View(QWidget):
         update, self._pending = self._pending, None
         if update is not None:
             update()
+            if self._turns.waiting():  # a canvas the update showed waits its turn too
+                self.hold_paints()
 
     def canvases(self) -> list[QWidget]:
         """Every canvas of the view, the main one first, through nested splitters too."""
