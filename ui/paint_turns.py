@@ -10,6 +10,7 @@ waiting keeps its place, so a fast run cannot starve the last ones: each paints 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import pyqtgraph as pg
@@ -26,6 +27,7 @@ class PaintTurns(QObject):
         super().__init__(parent)
         self._waiting: list[QWidget] = []
         self._painting: QWidget | None = None  # released, its paint not yet seen
+        self._unpainted_since: dict[int, float] = {}  # let go, no paint seen since: when
         self._next = QTimer(self)
         self._next.setSingleShot(True)
         self._next.timeout.connect(self._release_next)
@@ -33,13 +35,15 @@ class PaintTurns(QObject):
     def hold(self, widgets: Iterable[QWidget]) -> None:
         """Keep these from painting until their turn comes: pass only widgets that are, or
         are about to be, shown (a hidden one's turn would wait for a paint that never comes)."""
-        painting = self._painting
+        painting, overdue = self._painting, self._overdue()
         self._painted()
         if painting is not None and shiboken6.isValid(painting):
             # Let go but not painted yet: it stays first, and paints a turn later, not in
-            # the same turn as the step that is being applied now.
+            # the same turn as the step that is being applied now; unless it is overdue (a
+            # canvas collapsed by its splitter never paints): then the others go first,
+            # whatever the pace of the steps.
             painting.setUpdatesEnabled(False)
-            self._waiting.insert(0, painting)
+            self._waiting.insert(len(self._waiting) if overdue else 0, painting)
         for widget in widgets:
             if all(widget is not w for w in self._waiting):
                 widget.setUpdatesEnabled(False)
@@ -54,6 +58,7 @@ class PaintTurns(QObject):
         """Every held canvas paints at the next event (a run ended, or is drawn at once)."""
         self._next.stop()
         self._painted()
+        self._unpainted_since.clear()
         while self._waiting:
             _release(self._waiting.pop(0))
 
@@ -64,11 +69,18 @@ class PaintTurns(QObject):
         widget = self._waiting.pop(0)
         if _release(widget):  # setUpdatesEnabled(True) asks for its repaint
             self._painting = widget
+            self._unpainted_since.setdefault(id(widget), time.monotonic())
             for part in _parts(widget):  # a container's paint reaches only its children
                 part.installEventFilter(self)
             self._next.start(NO_PAINT_MS)
         else:
             self._next.start(0)
+
+    def _overdue(self) -> bool:
+        """The canvas let go has waited longer than NO_PAINT_MS for its paint, over all the
+        times it was held again before it came."""
+        since = self._unpainted_since.get(id(self._painting))
+        return since is not None and time.monotonic() - since > NO_PAINT_MS / 1000
 
     def _painted(self) -> None:
         if self._painting is not None and shiboken6.isValid(self._painting):
@@ -80,6 +92,7 @@ class PaintTurns(QObject):
         if self._painting is not None and event.type() == QEvent.Type.Paint:
             # The next canvas goes one turn after this paint, not within it; this one may
             # be held again by then.
+            self._unpainted_since.pop(id(self._painting), None)
             self._painted()
             self._next.start(0)
         return False

@@ -112,9 +112,12 @@ class View(QWidget):
     def hold_paints(self) -> None:
         """While a run streams: the canvases paint one per turn of the event loop, not all
         in one event (see ui/paint_turns.py). Also before the view is shown: its first paint.
-        Not in a window that is not on screen: nothing there paints."""
-        if self.window().isVisible():
-            self._turns.hold(c for c in self.canvases() if c.isVisibleTo(self))
+        Not in a window that is not on screen, nor a canvas its splitter collapsed: nothing
+        there paints."""
+        window = self.window()
+        if window.isVisible() and not window.isMinimized():
+            self._turns.hold(c for c in self.canvases()
+                             if c.isVisibleTo(self) and not c.size().isEmpty())
 
     def pending(self) -> bool:
         """A side-canvas update, or a canvas's paint, is waiting for a later event."""

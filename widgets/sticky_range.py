@@ -24,6 +24,7 @@ class StickyRange:
     def __init__(self, view_box: pg.ViewBox, yield_to_user: bool = True):
         self._box = view_box
         self.following = True
+        view_box.disableAutoRange()  # ranged here, not by pyqtgraph at every paint
         if yield_to_user:
             view_box.sigRangeChangedManually.connect(self._taken_over)
 
@@ -39,8 +40,8 @@ class StickyRange:
         """Keep the range if these points are inside it and fill enough of it, else set it."""
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         xy = xy[np.isfinite(xy).all(axis=1)]
-        if not self.following and any(self._box.autoRangeEnabled()):
-            self.following = force = True  # the plot's "A" button: follow again
+        if any(self._box.autoRangeEnabled()):
+            self.following = force = True  # the plot's "A" button: follow again, in steps
         if not self.following or not len(xy):
             return
         low, high = xy.min(axis=0), xy.max(axis=0)

@@ -88,3 +88,12 @@ def test_one_point_or_a_line_gets_a_range_around_it(canvas):
     line = np.column_stack([np.arange(5.0), np.full(5, 3.0)])
     canvas.set_points(line)
     assert inside(line, view_box_range(canvas))
+
+
+def test_the_a_button_while_following_keeps_ranging_in_steps(canvas):
+    box = canvas.plot_item.getViewBox()
+    canvas.set_points(growing()[0])
+    box.enableAutoRange()  # the plot's "A" button, no zoom before it
+    canvas.set_points(growing()[0] / 4)
+    assert not any(box.autoRangeEnabled())  # not left to re-range at every paint
+    assert inside(growing()[0] / 4, view_box_range(canvas))
