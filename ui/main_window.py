@@ -467,7 +467,8 @@ class MainWindow(QMainWindow):
         if not self.current_view().pending():
             return False
         run_id = self.controller.run_id
-        QTimer.singleShot(0, lambda: self.controller.run_id == run_id and then())
+        # With the window as context: a window closed meanwhile drops the call.
+        QTimer.singleShot(0, self, lambda: self.controller.run_id == run_id and then())
         return True
 
     def _on_finished(self, outcome: str) -> None:

@@ -203,3 +203,29 @@ def test_an_export_during_a_run_draws_canvases_waiting_their_turn(qtbot, window,
     view.hold_paints()
     assert colours(window.export.window_png(tmp_path / "w.png")) > 3
     assert not view.pending()
+
+
+def test_a_window_closed_while_its_run_end_waits_for_paints_drops_the_wait(qtbot):
+    """The run's end waits, turn by turn, for the canvases still to paint; a window closed
+    and deleted meanwhile must not be called back (it raised "already deleted")."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from engine import datasets
+    from tests.ui.conftest import load
+    from ui.main_window import MainWindow
+
+    window = MainWindow(dataset=None)
+    window.resize(800, 600)
+    window.show()
+    load(qtbot, window, datasets.load("blobs", n_samples=60, seed=1))
+    window.method_panel.select("kmeans")
+    view = window.view_for(window.algorithm.snapshot_type)
+    window.stack.setCurrentWidget(view)
+    view.hold_paints()
+    called = []
+    assert window._after_last_picture(lambda: called.append(True))
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(100)  # an exception in the loop would fail the test (pytest-qt)
+    assert not called
