@@ -46,7 +46,6 @@ def test_garbage_cycles_made_later_are_still_collected(qapp):
     del padding
 
 
-
 def test_a_full_collection_runs_at_most_every_full_every_s(qapp, monkeypatch):
     """Checked every 0.1 s, the counts call for a full scan ten times as often as they did
     once a second; a full scan of a run's objects took 110 ms."""

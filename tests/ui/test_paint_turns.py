@@ -2,57 +2,13 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from tests.ui.conftest import run_and_wait
+from engine import datasets
+from tests.ui.conftest import Turns, load, run_and_wait
+from ui.main_window import MainWindow
 from ui.paint_turns import PaintTurns
-
-
-class Turns(QObject):
-    """Counts turns of the event loop (a 0 ms timer fires once a turn) and records which
-    watched widget painted in which turn."""
-
-    def __init__(self, widgets: dict, on_paint=None):
-        super().__init__()
-        self.on_paint = on_paint
-        self.turn = 0
-        self.paints: list[tuple[int, str]] = []
-        self._names = {}
-        for name, widget in widgets.items():
-            for part in (widget, *widget.findChildren(QWidget)):
-                self._names[id(part)] = name
-                part.installEventFilter(self)
-        self._timer = QTimer()
-        self._timer.timeout.connect(self._tick)
-        self._timer.start(0)
-
-    def _tick(self):
-        self.turn += 1
-
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and id(watched) in self._names:
-            self.paints.append((self.turn, self._names[id(watched)]))
-            if self.on_paint is not None:
-                self.on_paint(self._names[id(watched)])
-        return False
-
-    def first_turns(self) -> dict:
-        first = {}
-        for turn, name in self.paints:
-            first.setdefault(name, turn)
-        return first
-
-    def order(self) -> list[str]:
-        """Which painted, in order, a canvas painting twice running counted once."""
-        out = []
-        for _, name in self.paints:
-            if not out or out[-1] != name:
-                out.append(name)
-        return out
-
-    def stop(self):
-        self._timer.stop()
 
 
 def three(qtbot):
@@ -208,12 +164,6 @@ def test_an_export_during_a_run_draws_canvases_waiting_their_turn(qtbot, window,
 def test_a_window_closed_while_its_run_end_waits_for_paints_drops_the_wait(qtbot):
     """The run's end waits, turn by turn, for the canvases still to paint; a window closed
     and deleted meanwhile must not be called back (it raised "already deleted")."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    from engine import datasets
-    from tests.ui.conftest import load
-    from ui.main_window import MainWindow
-
     window = MainWindow(dataset=None)
     window.resize(800, 600)
     window.show()

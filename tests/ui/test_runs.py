@@ -6,7 +6,7 @@ import numpy as np
 
 from engine import datasets, registry
 from engine.protocol import Algorithm, Partition
-from tests.ui.conftest import load, run_and_wait
+from tests.ui.conftest import Turns, load, run_and_wait
 from ui.main_window import MainWindow
 from ui.worker import RunController
 
@@ -179,23 +179,12 @@ def test_a_run_started_right_after_a_cancel_is_not_told_it_was_cancelled(qtbot, 
 def test_progress_does_not_paint_the_window_at_once(qtbot, window):
     """QProgressBar.setValue repaints at once, which paints every canvas waiting for it:
     a snapshot in the same event was then painted twice, the longest stall of a run."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class Paints(QObject):
-        count = 0
-
-        def eventFilter(self, watched, event):
-            if event.type() == QEvent.Type.Paint:
-                self.count += 1
-            return False
-
     qtbot.waitUntil(lambda: not window.data_panel.loader.is_busy(), timeout=5000)
     viewport = window.data_view.scatter.plot_widget.viewport()
-    paints = Paints()
-    viewport.installEventFilter(paints)
+    paints = Turns({"scatter": viewport})
     viewport.update()
     window.run_bar.set_progress(0.5, "half way")
-    assert paints.count == 0  # marked, to be painted with the rest
+    assert not paints.paints  # marked, to be painted with the rest
     assert window.run_bar.progress.value() == 500
-    qtbot.waitUntil(lambda: paints.count > 0, timeout=3000)
-    viewport.removeEventFilter(paints)
+    qtbot.waitUntil(lambda: bool(paints.paints), timeout=3000)
+    paints.stop()

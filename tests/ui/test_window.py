@@ -43,7 +43,6 @@ def test_kmeans_colours_centres_voronoi_and_curve(qtbot, window):
     assert distinct_colours(view.scatter) > 5
 
 
-
 def test_the_scatters_name_the_classes_until_clusters_recolour_them(qtbot, window):
     load(qtbot, window, datasets.load("iris"))
     assert window.data_view.scatter.legend_entries() == ["setosa", "versicolor", "virginica"]
@@ -62,6 +61,7 @@ def test_only_the_first_scatter_of_a_view_names_the_classes(qtbot, window):
     assert len(scatters) >= 2  # the embedding, and the data beside it
     assert scatters[0].legend_entries() == ["setosa", "versicolor", "virginica"]
     assert all(s.legend_entries() == [] for s in scatters[1:])
+
 
 def test_scrubbing_the_timeline_shows_an_earlier_step(qtbot, window):
     window.method_panel.select("kmeans")
