@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -477,10 +477,12 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
+def atomic_write(path: str | os.PathLike, data: bytes | str | Iterable[bytes]) -> None:
     """Write through a temporary file and os.replace, so a crash never leaves half a file.
     The file gets the mode a plain open() would give it (or keeps the one it had): mkstemp
-    makes it 0600, and a session in a shared folder must stay readable by others."""
+    makes it 0600, and a session in a shared folder must stay readable by others. `data` may
+    come in parts (recovery.py writes a large session so, never holding the interpreter
+    for one long encoding)."""
     path = Path(path)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -489,7 +491,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if isinstance(data, str | bytes):
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                f.writelines(data)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

@@ -10,6 +10,7 @@ another copy of it) are never offered nor touched.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import threading
@@ -67,7 +68,7 @@ class Recovery(QObject):
         self.box: QMessageBox | None = None  # the question, while it waits for an answer
         self._offered: tuple[Path, QLockFile] | None = None  # asked about or being restored
         self._dirty = False
-        self._written: str | None = None  # touched by the writer thread only
+        self._written: bytes | None = None  # the last text's digest; the writer's own
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recovery")
         self._writing: Future | None = None
         self._closing = threading.Event()  # the writer stops between parts, writing nothing
@@ -112,26 +113,28 @@ class Recovery(QObject):
 
     def _write(self, session) -> bool | str:
         """On the writer thread: True if written, False if the text is as last written or
-        the window is closing, or what went wrong."""
+        the window is closing, or what went wrong. The text stays in encoded parts, compared
+        by a digest: joining or encoding 30 MB at once held the interpreter for tens of
+        milliseconds, long enough to stall the window."""
+        digest, parts = hashlib.sha256(), []
         try:
-            parts = []
             for part in sessions.json_parts(session):
                 if self._closing.is_set():
                     return False
-                parts.append(part)
+                parts.append(part.encode("utf-8"))
+                digest.update(parts[-1])
                 time.sleep(PAUSE_S)
-            text = "".join(parts)
         except Exception as exc:  # a value JSON cannot hold, or our bug: say it, never raise
             return f"Could not write the recovery file: {type(exc).__name__}: {exc}"
-        if text == self._written or self._closing.is_set():
+        if digest.digest() == self._written or self._closing.is_set():
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            sessions.atomic_write(self.path, text)
+            sessions.atomic_write(self.path, parts)
         except OSError as exc:
             self._dirty = True  # try again at the next tick
             return f"Could not write the recovery file {self.path}: {exc.strerror or exc}"
-        self._written = text
+        self._written = digest.digest()
         return True
 
     def _report(self, outcome: bool | str) -> bool:
