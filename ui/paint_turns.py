@@ -16,7 +16,8 @@ from collections.abc import Iterable
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QPainter, QPicture
+from PySide6.QtWidgets import QGraphicsLayout, QWidget
 
 # If a released canvas does not paint (covered, or too small to), the next goes after this.
 NO_PAINT_MS = 40
@@ -105,9 +106,12 @@ def _parts(widget: QWidget) -> list[QWidget]:
 def _release(widget: QWidget) -> bool:
     if not shiboken6.isValid(widget):
         return False
-    for view in _parts(widget):
+    for view in _parts(widget):  # settled now, so that its next paint is its only one
         if isinstance(view, pg.GraphicsView):
-            _range_first(view)
+            for _ in range(3):  # a plot's box narrows as its axes widen, which may move
+                _range_first(view)  # its range, whose new labels may widen them again
+                if not _size_axes_first(view):
+                    break
     widget.setUpdatesEnabled(True)
     return True
 
@@ -121,3 +125,26 @@ def _range_first(view: pg.GraphicsView) -> None:
         view.scene().prepareForPaint()
         if not any(getattr(box, "_autoRangeNeedsUpdate", False) for box in boxes):
             return
+
+
+def _size_axes_first(view: pg.GraphicsView) -> bool:
+    """An axis fits its width to its tick labels while it paints, and a width that changes
+    then asks for a second paint of the whole plot (every plot's first paint in a run, 10–25
+    ms each). Draw each axis that will paint anew aside first and lay the plot out again;
+    the picture drawn aside is reused by the paint if the axis keeps its size. True if one
+    changed size (its plot must be ranged again)."""
+    axes = [item for item in view.scene().items()
+            if isinstance(item, pg.AxisItem) and item.isVisible() and item.picture is None]
+    sizes = [axis.size() for axis in axes]
+    for axis in axes:
+        picture = QPicture()
+        painter = QPainter(picture)
+        try:
+            axis.paint(painter, None, None)
+        finally:
+            painter.end()
+    for item in {axis.parentItem() for axis in axes}:
+        layout = getattr(item, "layout", None)
+        if isinstance(layout, QGraphicsLayout):
+            layout.activate()
+    return any(axis.size() != size for axis, size in zip(axes, sizes, strict=True))

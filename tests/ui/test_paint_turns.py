@@ -139,6 +139,28 @@ def test_a_plot_let_go_paints_once_with_its_new_range(qtbot):
     assert plot.getViewBox().viewRange()[1][1] >= 69.0
 
 
+def test_a_plot_whose_tick_labels_widen_still_paints_once(qtbot):
+    """An axis fits its width to its labels while it paints, which asks for a second paint of
+    the whole plot; a canvas let go has its axes sized first, so it paints once."""
+    parent, _ = three(qtbot)
+    plot = pg.PlotWidget()
+    curve = plot.plot(np.arange(5.0))
+    parent.layout().addWidget(plot)
+    qtbot.waitUntil(lambda: plot.viewport().isVisible(), timeout=3000)
+    qtbot.wait(100)
+    axis = plot.getAxis("left")
+    narrow = axis.width()
+    turns = PaintTurns(parent)
+    record = Turns({"plot": plot})
+    turns.hold([plot])
+    curve.setData(-123456.789 * np.arange(5.0))  # labels such as −400000: wider
+    qtbot.waitUntil(lambda: not turns.waiting(), timeout=3000)
+    qtbot.wait(200)
+    record.stop()
+    assert axis.width() > narrow
+    assert len({turn for turn, _ in record.paints}) == 1, record.paints
+
+
 def colours(image) -> int:
     """How many colours a grid of the image's pixels shows (1: an empty picture)."""
     return len({image.pixel(x, y) for x in range(0, image.width(), 7)
