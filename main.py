@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 
@@ -123,4 +124,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # A frozen program (the installers) starts its helper processes (engine/reduction/
+    # streaming.py) as itself: this runs their work instead of opening a window.
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -52,5 +52,27 @@ def selftest(ids: Sequence[str] | None = None) -> int:
             status = "FAIL\n" + traceback.format_exc()
         print(f"{algorithm.id:16s} on {name:8s} {time.perf_counter() - t0:6.2f} s  {status}",
               flush=True)
+    if ids is None:
+        failures += _in_a_process_of_its_own()
     print(f"selftest: {failures} failed" if failures else "selftest: all passed", flush=True)
     return 1 if failures else 0
+
+
+def _in_a_process_of_its_own() -> int:
+    """Large t-SNE runs compute in a process of their own (engine/reduction/streaming.py),
+    which an installed program starts as itself: check that one starts and answers. 1 if not."""
+    from unittest import mock
+
+    from engine.reduction import tsne
+
+    t0 = time.perf_counter()
+    try:
+        with mock.patch.object(tsne, "PROCESS_FROM", 0):
+            snapshot = run_to_end("tsne", datasets.load("blobs", n_samples=60),
+                                  {"exaggeration_iter": 20, "n_iter": 20}, seed=0)
+        status, failed = f"ok   {type(snapshot).__name__}", 0
+    except Exception:
+        status, failed = "FAIL\n" + traceback.format_exc(), 1
+    print(f"{'tsne (process)':16s} on {'blobs':8s} {time.perf_counter() - t0:6.2f} s  {status}",
+          flush=True)
+    return failed

@@ -3,13 +3,19 @@
 openTSNE and umap-learn optimise in one long call that reports through a callback on its own
 thread. `stream` runs that call on a helper thread (through `call_cancellable`, so a process
 waits for it before exiting) and yields what the callback emits, as it arrives; between
-items it can yield a `peek()` of the live state, so a slow step still redraws a few times a
-second. A cancel, or closing the generator, returns at once; the callback then answers
-"stop" at its next call and the helper ends on its own.
+items it can yield a peek at the live state (a reader the work hands to `channel.watch`), so
+a slow step still redraws a few times a second. A cancel, or closing the generator, returns
+at once; the callback then answers "stop" at its next call and the helper ends on its own.
+
+`stream_in_process` runs the same kind of work in a process of its own and yields the same
+items. A library whose compiled loops keep Python's interpreter lock for tens of
+milliseconds (openTSNE's FFT gradient) then cannot hold up the window: a repaint re-enters
+Python hundreds of times and waited for the lock at each. A cancel ends the process at once.
 """
 
 from __future__ import annotations
 
+import pickle
 import queue
 import threading
 import time
@@ -19,29 +25,33 @@ from typing import Any
 from engine.cancellable import call_cancellable
 
 POLL_S = 0.05
-_ITEM, _DONE, _ERROR = 0, 1, 2
+_ITEM, _PEEK, _DONE, _ERROR = 0, 1, 2, 3
 
 
 class Stream:
-    """What the work function gets: `emit(item)` sends an item and says whether to stop."""
+    """What the work function gets: `emit(item)` sends an item and says whether to stop;
+    `watch(reader)` names how to read the live state between items."""
 
     def __init__(self, cancelled: Callable[[], bool]):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._cancelled = cancelled
+        self.reader: Callable[[], Any] | None = None
 
     def emit(self, item: Any) -> bool:
         self._queue.put((_ITEM, item))
         return self.stopped()
+
+    def watch(self, reader: Callable[[], Any]) -> None:
+        self.reader = reader
 
     def stopped(self) -> bool:
         return self._stop.is_set() or self._cancelled()
 
 
 def stream(work: Callable[[Stream], Any], cancelled: Callable[[], bool],
-           peek: Callable[[], Any] | None = None, peek_every_s: float = 0.1,
-           ) -> Iterator[tuple[str, Any]]:
-    """Yield ("item", x) for each emitted x, ("peek", peek()) when nothing came for
+           peek_every_s: float = 0.1) -> Iterator[tuple[str, Any]]:
+    """Yield ("item", x) for each emitted x, ("peek", reader()) when nothing came for
     `peek_every_s`, and ("done", work's result) last. Errors in `work` reach the caller;
     a cancel ends the generator without "done"."""
     channel = Stream(cancelled)
@@ -62,9 +72,9 @@ def stream(work: Callable[[Stream], Any], cancelled: Callable[[], bool],
             try:
                 kind, value = channel._queue.get(timeout=POLL_S)
             except queue.Empty:
-                if peek is not None and time.monotonic() - last >= peek_every_s:
+                if channel.reader is not None and time.monotonic() - last >= peek_every_s:
                     last = time.monotonic()
-                    yield "peek", peek()
+                    yield "peek", channel.reader()
                 continue
             if kind == _ERROR:
                 raise value
@@ -77,3 +87,103 @@ def stream(work: Callable[[Stream], Any], cancelled: Callable[[], bool],
             yield "item", value
     finally:
         channel._stop.set()
+
+
+def stream_in_process(work: Callable[[Any], Any], cancelled: Callable[[], bool],
+                      threads: int, peek_every_s: float = 0.1) -> Iterator[tuple[str, Any]]:
+    """`stream`, with `work` (picklable: a module's function, or a partial of one) run in a
+    new process whose BLAS and OpenMP pools use at most `threads` threads."""
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")  # forking a process with Qt's threads is unsafe
+    ours, theirs = spawn.Pipe(duplex=False)
+    process = spawn.Process(target=_serve, args=(theirs, work, threads, peek_every_s),
+                            name="stream-process", daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        while not cancelled():
+            if not ours.poll(POLL_S):
+                continue
+            try:
+                kind, value = ours.recv()
+            except EOFError:  # it died: killed, out of memory, or crashed in a library
+                process.join()
+                raise RuntimeError(f"the process computing this run ended without an answer "
+                                   f"(exit code {process.exitcode})") from None
+            if kind == _ERROR:
+                raise value
+            if kind == _DONE:
+                yield "done", value
+                return
+            yield ("item" if kind == _ITEM else "peek"), value
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        ours.close()
+
+
+class _Pipe:
+    """The process's side of `stream_in_process`: items go up the pipe, and a thread sends a
+    peek when no item went for `peek_every_s`. Only the parent ends the run (it kills us)."""
+
+    def __init__(self, conn, peek_every_s: float):
+        self._conn, self._lock = conn, threading.Lock()
+        self._sent = time.monotonic()
+        self._ended = threading.Event()
+        self.reader: Callable[[], Any] | None = None
+        threading.Thread(target=self._peek, args=(peek_every_s,), daemon=True).start()
+
+    def emit(self, item: Any) -> bool:
+        self.send(_ITEM, item)
+        return False
+
+    def watch(self, reader: Callable[[], Any]) -> None:
+        self.reader = reader
+
+    def stopped(self) -> bool:
+        return False
+
+    def send(self, kind: int, value: Any) -> None:
+        with self._lock:
+            self._conn.send((kind, value))
+            self._sent = time.monotonic()
+
+    def end(self) -> None:
+        self._ended.set()
+        with self._lock:
+            self._conn.close()
+
+    def _peek(self, every_s: float) -> None:
+        while not self._ended.wait(every_s / 4):
+            if self.reader is not None and time.monotonic() - self._sent >= every_s:
+                value = self.reader()
+                with self._lock:
+                    if not self._ended.is_set():
+                        self._conn.send((_PEEK, value))
+                        self._sent = time.monotonic()
+
+
+def _serve(conn, work: Callable[[Any], Any], threads: int, peek_every_s: float) -> None:
+    """The new process's whole life: run `work`, send its items, then its result or error."""
+    from engine.protocol import RunContext
+
+    channel = _Pipe(conn, peek_every_s)
+    try:
+        with RunContext(threads=threads).thread_limits():
+            result = work(channel)
+        channel.send(_DONE, result)
+    except BaseException as exc:  # sent to the parent, which raises it
+        channel.send(_ERROR, _picklable(exc))
+    finally:
+        channel.end()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """The error itself when it survives the pipe, else a RuntimeError that says what it was."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

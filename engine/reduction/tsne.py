@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from engine.cancellable import call_cancellable
 from engine.data import Dataset
 from engine.params import Choice, Float, Int, seed_param
 from engine.protocol import Algorithm, Embedding, RunContext, frozen
-from engine.reduction.streaming import stream
+from engine.reduction.streaming import stream, stream_in_process
 from engine.registry import register
 
 KL_EVERY = 10  # iterations between KL evaluations (and deterministic snapshots)
@@ -44,6 +44,13 @@ ONE_THREAD_BELOW = 5_000
 # at 3,000) instead of taken from openTSNE's Barnes-Hut estimate, which on 80 texts fell to
 # −1.2 during early exaggeration: a KL divergence below zero.
 EXACT_KL_BELOW = 3_000
+
+# From this size on, openTSNE runs in a process of its own (streaming.stream_in_process). Its
+# FFT gradient keeps Python's interpreter lock for up to 30 ms at a time, and a repaint of the
+# window, which re-enters Python hundreds of times, waited for it at each: on 20,000 points
+# paints of 10–15 ms of CPU took 50–150 ms. A process costs about a second to start, longer
+# than a small run lasts.
+PROCESS_FROM = 5_000
 
 
 def exact_kl(P, Y: np.ndarray, dof: float) -> float:
@@ -131,15 +138,8 @@ class TSNE(Algorithm):
         ctx.progress(0.0, f"affinities: each point's {3 * settings['perplexity']:.0f} nearest "
                           f"neighbours, Gaussians of perplexity {settings['perplexity']:.3g}"
                           f"{note}…")
-        done, embedding = call_cancellable(lambda: _prepare(X, settings), ctx.cancelled)
-        if not done:
-            return
-        live = _Live(self, embedding, params, settings, n, note)
-        yield live.snapshot(np.array(embedding), "init", 0,
-                            f"PCA start; affinities P from perplexity "
-                            f"{settings['perplexity']:.3g}{note}; "
-                            f"{gradient_name(params['gradient'], n)} gradients")
-        yield from live.optimise(ctx)
+        live = _Live(self, params, settings, n, note)
+        yield from live.optimise(X, ctx)
         if live.final is None or ctx.cancelled():
             return
         yield live.last(X, ctx)
@@ -151,61 +151,82 @@ def _prepare(X: np.ndarray, settings: dict):
     return OpenTSNE(**settings).prepare_initial(X)
 
 
+def phases(settings: Mapping[str, Any]) -> list[tuple]:
+    """(offset, n_iter, exaggeration, momentum, name) of openTSNE's two calls."""
+    s = settings
+    return [(0, s["early_exaggeration_iter"], s["early_exaggeration"], s["initial_momentum"],
+             "early exaggeration"),
+            (s["early_exaggeration_iter"], s["n_iter"], None, s["final_momentum"],
+             "optimisation")]
+
+
+def _kl(embedding, estimate: float, layout, dof: float) -> float:
+    """The layout's KL divergence: exact on small data, else openTSNE's estimate."""
+    if len(layout) >= EXACT_KL_BELOW:
+        return float(estimate)
+    return exact_kl(embedding.affinities.P, layout, dof)
+
+
+def _optimise(channel, X: np.ndarray, settings: dict):
+    """openTSNE's run, aside (streaming.py): it emits the PCA start as (0, None, layout,
+    "init"), then (iteration, KL, layout, phase) every KL_EVERY iterations, and returns the
+    final layout and its KL divergence (None when told to stop)."""
+    embedding = _prepare(X, settings)
+    channel.watch(lambda: np.array(embedding))
+    if channel.emit((0, None, np.array(embedding), "init")):
+        return None
+    dof = settings["dof"]
+    for offset, n_iter, exaggeration, momentum, name in phases(settings):
+        if n_iter <= 0:
+            continue
+
+        def callback(iteration, error, layout, offset=offset, name=name):
+            # openTSNE passes the layout before this iteration's update, and its KL
+            return channel.emit((offset + iteration - 1, _kl(embedding, error, layout, dof),
+                                 np.array(layout), name))
+
+        embedding.optimize(n_iter=n_iter, exaggeration=exaggeration, momentum=momentum,
+                           inplace=True, propagate_exception=True, callbacks=[callback],
+                           callbacks_every_iters=KL_EVERY)
+        if channel.stopped():
+            return None
+    return np.array(embedding), _kl(embedding, embedding.kl_divergence, embedding, dof)
+
+
 class _Live:
     """One run's state: the KL trace so far, the phases, the snapshots made from them."""
 
-    def __init__(self, algorithm: TSNE, embedding, params, settings, n: int, note: str):
-        self.algorithm, self.embedding, self.settings = algorithm, embedding, settings
+    def __init__(self, algorithm: TSNE, params, settings, n: int, note: str):
+        self.algorithm, self.settings = algorithm, settings
         self.params, self.n, self.note = params, n, note
         self.ee_iter, self.total = params["exaggeration_iter"], params["exaggeration_iter"] + \
             params["n_iter"]
         self.trace: list[float] = []
         self.trace_at: list[int] = []
         self.step = 0
-        self.final = None
+        self.final = None  # (layout, KL divergence) at the end
         self.marks = ((float(self.ee_iter), "early exaggeration ends"),) if self.ee_iter else ()
 
-    def kl(self, estimate: float, layout) -> float:
-        """The layout's KL divergence: exact on small data, else openTSNE's estimate."""
-        if self.n >= EXACT_KL_BELOW:
-            return float(estimate)
-        return exact_kl(self.embedding.affinities.P, layout, self.settings["dof"])
-
-    def phases(self):
-        """(offset, n_iter, exaggeration, momentum, name) of openTSNE's two calls."""
-        s = self.settings
-        return [(0, s["early_exaggeration_iter"], s["early_exaggeration"],
-                 s["initial_momentum"], "early exaggeration"),
-                (s["early_exaggeration_iter"], s["n_iter"], None, s["final_momentum"],
-                 "optimisation")]
-
-    def optimise(self, ctx: RunContext) -> Iterator[Embedding]:
+    def optimise(self, X: np.ndarray, ctx: RunContext) -> Iterator[Embedding]:
         state = {"iteration": 0, "phase": "early exaggeration"}
         t0 = time.perf_counter()
-
-        def work(channel):
-            for offset, n_iter, exaggeration, momentum, name in self.phases():
-                if n_iter <= 0:
-                    continue
-
-                def callback(iteration, error, layout, offset=offset, name=name):
-                    # openTSNE passes the layout before this iteration's update, and its KL
-                    return channel.emit((offset + iteration - 1, self.kl(error, layout),
-                                         np.array(layout), name))
-
-                self.embedding.optimize(n_iter=n_iter, exaggeration=exaggeration,
-                                        momentum=momentum, inplace=True,
-                                        propagate_exception=True, callbacks=[callback],
-                                        callbacks_every_iters=KL_EVERY)
-                if channel.stopped():
-                    return None
-            return np.array(self.embedding)
-
-        for kind, value in stream(work, ctx.cancelled, peek=lambda: np.array(self.embedding),
-                                  peek_every_s=PEEK_EVERY_S):
+        work = partial(_optimise, X=X, settings=self.settings)
+        if self.n >= PROCESS_FROM:
+            items = stream_in_process(work, ctx.cancelled, ctx.threads, PEEK_EVERY_S)
+        else:
+            items = stream(work, ctx.cancelled, PEEK_EVERY_S)
+        for kind, value in items:
             if kind == "done":
                 self.final = value
                 return
+            if kind == "item" and value[3] == "init":
+                t0 = time.perf_counter()  # the iterations' rate leaves the affinities out
+                yield self.snapshot(value[2], "init", 0,
+                                    f"PCA start; affinities P from perplexity "
+                                    f"{self.settings['perplexity']:.3g}{self.note}; "
+                                    f"{gradient_name(self.params['gradient'], self.n)} "
+                                    f"gradients")
+                continue
             if kind == "item":
                 iteration, kl, layout, phase = value
                 self.trace.append(kl)
@@ -234,14 +255,14 @@ class _Live:
     def last(self, X: np.ndarray, ctx: RunContext) -> Embedding:
         from engine.reduction.quality import measure
 
-        kl = self.kl(self.embedding.kl_divergence, self.final)  # of the final layout
+        layout, kl = self.final
         self.trace.append(kl)
         self.trace_at.append(self.total)
         ctx.progress(0.99, "quality measures…")
-        quality = measure(X, self.final, seed=self.params["seed"])
+        quality = measure(X, layout, seed=self.params["seed"])
         dof = self.settings["dof"]
         kernel = "t-SNE's Cauchy kernel" if dof == 1 else f"a Student-t kernel of dof {dof:g}"
         message = (f"done: {self.total} iterations, KL divergence {kl:.4f} with {kernel}"
                    f"{self.note}; {quality.summary()}")
         ctx.progress(1.0, message)
-        return self.snapshot(self.final, "done", self.total, message, quality=quality)
+        return self.snapshot(layout, "done", self.total, message, quality=quality)

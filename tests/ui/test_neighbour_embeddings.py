@@ -1,17 +1,21 @@
-"""t-SNE, UMAP and PaCMAP in the window: the picture holds the last snapshot's layout, its
-objective with the phase marks, and its quality measures; and the window starts no warm-up
-compilation in tests."""
+"""t-SNE (on a helper thread, and in a process of its own as on big data), UMAP and PaCMAP
+in the window: the picture holds the last snapshot's layout, its objective with the phase
+marks, and its quality measures; and the window starts no warm-up compilation in tests."""
 
 import numpy as np
 import pytest
 
 from engine.protocol import Embedding
+from engine.reduction import tsne
 from tests.quick import QUICK_PARAMS
 from tests.ui.conftest import run_and_wait
 
 
-@pytest.mark.parametrize("algorithm_id", ["tsne", "umap", "pacmap"])
-def test_the_picture_is_the_last_snapshot(qtbot, window, algorithm_id):
+@pytest.mark.parametrize("algorithm_id", ["tsne", "tsne-in-a-process", "umap", "pacmap"])
+def test_the_picture_is_the_last_snapshot(qtbot, window, algorithm_id, monkeypatch):
+    if algorithm_id == "tsne-in-a-process":  # as on big data (engine/reduction/tsne.py)
+        monkeypatch.setattr(tsne, "PROCESS_FROM", 0)
+        algorithm_id = "tsne"
     window.method_panel.select(algorithm_id)
     window.method_panel.set_values(QUICK_PARAMS[algorithm_id])
     assert run_and_wait(qtbot, window) == "done"
