@@ -50,7 +50,7 @@ class CurveCanvas(Canvas):
     def _restyle(self, style: Style) -> None:
         self.cursor.setPen(pg.mkPen(style.theme.accent, width=style.width(1.5)))
         if getattr(self, "_marks", None):
-            self.set_marks(self.marks())
+            self._draw_marks(self.marks())
         for name, item in self._items.items():
             item.setPen(self._pen(name))
 
@@ -127,7 +127,12 @@ class CurveCanvas(Canvas):
 
     def set_marks(self, marks) -> None:
         """Labelled dashed vertical lines at these x positions: (x, label) pairs, e.g. where
-        t-SNE's early exaggeration ends. Replaces the marks drawn before."""
+        t-SNE's early exaggeration ends. Replaces the marks drawn before (views set them at
+        every step: the same marks are left as they are)."""
+        if [(float(x), str(label)) for x, label in marks] != self.marks():
+            self._draw_marks(marks)
+
+    def _draw_marks(self, marks) -> None:
         for line in self._marks:
             self.plot_item.removeItem(line)
         self._marks = []
@@ -154,8 +159,11 @@ class CurveCanvas(Canvas):
         self.set_plot_title(self.plot_widget, title)
 
     def set_labels(self, x: str, y: str) -> None:
-        self.plot_item.setLabel("bottom", x)
-        self.plot_item.setLabel("left", y)
+        """Views set them at every step; a label set again, even the same, redraws its axis
+        (pyqtgraph), so only a new one is set."""
+        for side, text in (("bottom", x), ("left", y)):
+            if self.plot_item.getAxis(side).labelText != text:
+                self.plot_item.setLabel(side, text)
         self._y_label = y
         self._show_legend()
 

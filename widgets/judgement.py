@@ -20,18 +20,20 @@ class JudgementCanvas(TableCanvas):
 
     def set_judgement(self, judgement: Judgement | None) -> None:
         """Show a judgement, or the note that one comes at the end of the run."""
-        self._table.clearSpans()
         if judgement is None:
+            self._table.clearSpans()
             self.clear(WAITING)
             return
         rows = []
         for name, value, real, misses in judgement.rows():
             rows.append((name, value, "" if math.isnan(real) else real))
             rows.append((f"misses: {misses}", "", ""))
-        self.set_table(f"{judgement.n_samples:,} samples judged by a classifier of "
-                       f"{judgement.classifier_accuracy:.0%} held-out accuracy",
-                       HEADER, rows)
+        if not self.set_table(f"{judgement.n_samples:,} samples judged by a classifier of "
+                              f"{judgement.classifier_accuracy:.0%} held-out accuracy",
+                              HEADER, rows):
+            return  # shown already, spans and all
         table = self._table
+        table.clearSpans()
         for r in range(1, len(rows), 2):
             table.setSpan(r, 0, 1, len(HEADER))
             item = table.item(r, 0)

@@ -37,6 +37,7 @@ class TableCanvas(Canvas):
         self._table.verticalHeader().setVisible(False)
         self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self._table.setShowGrid(False)
+        self._shown: tuple | None = None  # the arguments of the table on show
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._title)
@@ -56,10 +57,15 @@ class TableCanvas(Canvas):
         self._table.resizeRowsToContents()
 
     def set_table(self, title: str, header: Sequence[str], rows: Sequence[Sequence],
-                  stretch: int | None = None) -> None:
+                  stretch: int | None = None) -> bool:
         """Rows of cells; floats are shown with three decimals, the first column to the left.
         `stretch`: the one column of long text, to the left, that takes the spare width, the
-        others as wide as their cells; None shares the width equally."""
+        others as wide as their cells; None shares the width equally. The same table set
+        again (views set it at every step) is left as it is, no repaint: False."""
+        shown = (title, list(header), [list(row) for row in rows], stretch)
+        if shown == self._shown:
+            return False
+        self._shown = shown
         self._title.setText(title)
         self._table.clear()
         self._table.setColumnCount(len(header))
@@ -78,6 +84,7 @@ class TableCanvas(Canvas):
                 item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
                 self._table.setItem(r, c, item)
         self._table.resizeRowsToContents()
+        return True
 
     def clear(self, title: str = "") -> None:
         self.set_table(title, [], [])

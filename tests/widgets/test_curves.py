@@ -68,6 +68,27 @@ def test_title_labels_clear(canvas):
     assert canvas.cursor_position() is None
 
 
+def test_the_same_labels_and_marks_again_redraw_nothing(canvas, qtbot):
+    """Views set labels and marks at every step; pyqtgraph redraws an axis whose label is set,
+    even to the same text, which cost every streamed step both axes' tick labels."""
+    canvas.set_labels("iteration", "KL divergence")
+    canvas.set_marks([(250.0, "early exaggeration ends")])
+    canvas.set_curves({"KL divergence": np.array([3.0, 2.0, 1.0])})
+    canvas.grab()  # paints: the axes draw their pictures
+    axes = [canvas.plot_item.getAxis(side) for side in ("bottom", "left")]
+    pictures = [axis.picture for axis in axes]
+    lines = list(canvas._marks)
+    assert all(picture is not None for picture in pictures)
+    canvas.set_labels("iteration", "KL divergence")
+    canvas.set_marks([(250, "early exaggeration ends")])
+    assert [axis.picture for axis in axes] == pictures
+    assert canvas._marks == lines
+    canvas.set_labels("epoch", "KL divergence")
+    canvas.set_marks([(300.0, "early exaggeration ends")])
+    assert axes[0].labelText == "epoch" and axes[0].picture is None
+    assert canvas.marks() == [(300.0, "early exaggeration ends")]
+
+
 def test_picture_has_the_line_colours(canvas, qtbot):
     canvas.set_line_width(3)
     canvas.set_curves(
