@@ -2,13 +2,13 @@
 Barnes-Hut below; the mathematics is openTSNE's, never rewritten here).
 
 The run is openTSNE's own `TSNE.fit` in its two calls: early exaggeration (P × α, low
-momentum), then the plain optimisation. Both run on a helper thread (engine/reduction/
-streaming.py). A callback every `KL_EVERY` iterations hands over the KL divergence and a copy
-of the layout (callbacks never change openTSNE's trajectory, so the result equals a run
-without them); between callbacks the window redraws from the live array openTSNE updates in
-place, so a slow iteration on 70,000 points still redraws several times a second. Each
-callback costs one extra KL evaluation (about one gradient's worth on FFT), hence not every
-iteration.
+momentum), then the plain optimisation. Both run aside (engine/reduction/streaming.py): on a
+helper thread, or from PROCESS_FROM points on in a process of its own. A callback every
+`KL_EVERY` iterations hands over the KL divergence and a copy of the layout (callbacks never
+change openTSNE's trajectory, so the result equals a run without them); between callbacks
+the window redraws from the live array openTSNE updates in place, so a slow iteration on
+70,000 points still redraws several times a second. Each callback costs one extra KL
+evaluation (about one gradient's worth on FFT), hence not every iteration.
 
 `dof` is the degrees of freedom α of the heavy-tailed kernel q ∝ (1 + d²/α)^−α in the
 embedding (openTSNE's, after Kobak et al. 2019): 1 is t-SNE's Cauchy kernel; smaller values
@@ -151,7 +151,7 @@ def _prepare(X: np.ndarray, settings: dict):
     return OpenTSNE(**settings).prepare_initial(X)
 
 
-def phases(settings: Mapping[str, Any]) -> list[tuple]:
+def _phases(settings: Mapping[str, Any]) -> list[tuple]:
     """(offset, n_iter, exaggeration, momentum, name) of openTSNE's two calls."""
     s = settings
     return [(0, s["early_exaggeration_iter"], s["early_exaggeration"], s["initial_momentum"],
@@ -176,7 +176,7 @@ def _optimise(channel, X: np.ndarray, settings: dict):
     if channel.emit((0, None, np.array(embedding), "init")):
         return None
     dof = settings["dof"]
-    for offset, n_iter, exaggeration, momentum, name in phases(settings):
+    for offset, n_iter, exaggeration, momentum, name in _phases(settings):
         if n_iter <= 0:
             continue
 
