@@ -129,7 +129,8 @@ class CurveCanvas(Canvas):
         """Labelled dashed vertical lines at these x positions: (x, label) pairs, e.g. where
         t-SNE's early exaggeration ends. Replaces the marks drawn before (views set them at
         every step: the same marks are left as they are)."""
-        if [(float(x), str(label)) for x, label in marks] != self.marks():
+        marks = [(float(x), str(label)) for x, label in marks]
+        if marks != self.marks():
             self._draw_marks(marks)
 
     def _draw_marks(self, marks) -> None:

@@ -62,7 +62,7 @@ class TableCanvas(Canvas):
         `stretch`: the one column of long text, to the left, that takes the spare width, the
         others as wide as their cells; None shares the width equally. The same table set
         again (views set it at every step) is left as it is, no repaint: False."""
-        shown = (title, list(header), [list(row) for row in rows], stretch)
+        shown = (title, list(header), [[_text(v) for v in row] for row in rows], stretch)
         if shown == self._shown:
             return False
         self._shown = shown

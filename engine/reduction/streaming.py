@@ -99,16 +99,18 @@ def stream_in_process(work: Callable[[Any], Any], cancelled: Callable[[], bool],
     ours, theirs = spawn.Pipe(duplex=False)
     process = spawn.Process(target=_serve, args=(theirs, work, threads, peek_every_s),
                             name="stream-process", daemon=True)
-    process.start()
-    theirs.close()
+    try:
+        process.start()
+    finally:
+        theirs.close()  # ours alone reads; the child has its own copy
     try:
         while not cancelled():
-            if not ours.poll(POLL_S):
-                continue
             try:
+                if not ours.poll(POLL_S):
+                    continue
                 kind, value = ours.recv()
-            except EOFError:  # it died: killed, out of memory, or crashed in a library
-                process.join()
+            except (EOFError, OSError):  # it died: killed, out of memory, crashed in a
+                process.join()  # library (Windows: a broken pipe already at poll)
                 raise RuntimeError(f"the process computing this run ended without an answer "
                                    f"(exit code {process.exitcode})") from None
             if kind == _ERROR:
@@ -140,6 +142,7 @@ class _Pipe:
         return False
 
     def watch(self, reader: Callable[[], Any]) -> None:
+        self._sent = time.monotonic()  # the first peek one interval from now
         self.reader = reader
 
     def stopped(self) -> bool:
@@ -159,8 +162,9 @@ class _Pipe:
         while not self._ended.wait(every_s / 4):
             if self.reader is not None and time.monotonic() - self._sent >= every_s:
                 value = self.reader()
-                with self._lock:
-                    if not self._ended.is_set():
+                with self._lock:  # an item may have gone meanwhile: this peek is older
+                    if (not self._ended.is_set()
+                            and time.monotonic() - self._sent >= every_s):
                         self._conn.send((_PEEK, value))
                         self._sent = time.monotonic()
 

@@ -172,9 +172,9 @@ def _optimise(channel, X: np.ndarray, settings: dict):
     "init"), then (iteration, KL, layout, phase) every KL_EVERY iterations, and returns the
     final layout and its KL divergence (None when told to stop)."""
     embedding = _prepare(X, settings)
-    channel.watch(lambda: np.array(embedding))
     if channel.emit((0, None, np.array(embedding), "init")):
         return None
+    channel.watch(lambda: np.array(embedding))  # peeks come after the start, never before
     dof = settings["dof"]
     for offset, n_iter, exaggeration, momentum, name in _phases(settings):
         if n_iter <= 0:
