@@ -15,12 +15,16 @@ Python hundreds of times and waited for the lock at each. A cancel ends the proc
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+import numpy as np
 
 from engine.cancellable import call_cancellable
 
@@ -89,16 +93,27 @@ def stream(work: Callable[[Stream], Any], cancelled: Callable[[], bool],
         channel._stop.set()
 
 
-def stream_in_process(work: Callable[[Any], Any], cancelled: Callable[[], bool],
-                      threads: int, peek_every_s: float = 0.1) -> Iterator[tuple[str, Any]]:
+def stream_in_process(work: Callable[..., Any], cancelled: Callable[[], bool], threads: int,
+                      peek_every_s: float = 0.1, arrays: Mapping[str, np.ndarray] | None = None,
+                      ) -> Iterator[tuple[str, Any]]:
     """`stream`, with `work` (picklable: a module's function, or a partial of one) run in a
-    new process whose BLAS and OpenMP pools use at most `threads` threads."""
+    new process whose BLAS and OpenMP pools use at most `threads` threads, and called as
+    work(channel, **arrays). The arrays go through .npy files in a temporary folder: pickled
+    with the process's arguments, 440 MB of data held the interpreter for seconds."""
     import multiprocessing
 
     spawn = multiprocessing.get_context("spawn")  # forking a process with Qt's threads is unsafe
+    with tempfile.TemporaryDirectory(prefix="stream-") as folder:
+        paths = {name: os.path.join(folder, f"{name}.npy") for name in arrays or {}}
+        for name, path in paths.items():
+            np.save(path, arrays[name])  # writes without holding the interpreter
+        yield from _run_aside(spawn, (work, paths, threads, peek_every_s), cancelled)
+
+
+def _run_aside(spawn, args: tuple, cancelled: Callable[[], bool]) -> Iterator[tuple[str, Any]]:
     ours, theirs = spawn.Pipe(duplex=False)
-    process = spawn.Process(target=_serve, args=(theirs, work, threads, peek_every_s),
-                            name="stream-process", daemon=True)
+    process = spawn.Process(target=_serve, args=(theirs, *args), name="stream-process",
+                            daemon=True)
     try:
         process.start()
     finally:
@@ -169,14 +184,16 @@ class _Pipe:
                         self._sent = time.monotonic()
 
 
-def _serve(conn, work: Callable[[Any], Any], threads: int, peek_every_s: float) -> None:
+def _serve(conn, work: Callable[..., Any], paths: Mapping[str, str], threads: int,
+           peek_every_s: float) -> None:
     """The new process's whole life: run `work`, send its items, then its result or error."""
     from engine.protocol import RunContext
 
     channel = _Pipe(conn, peek_every_s)
     try:
+        arrays = {name: np.load(path) for name, path in paths.items()}
         with RunContext(threads=threads).thread_limits():
-            result = work(channel)
+            result = work(channel, **arrays)
         channel.send(_DONE, result)
     except BaseException as exc:  # sent to the parent, which raises it
         channel.send(_ERROR, _picklable(exc))

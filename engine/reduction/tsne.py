@@ -210,11 +210,12 @@ class _Live:
     def optimise(self, X: np.ndarray, ctx: RunContext) -> Iterator[Embedding]:
         state = {"iteration": 0, "phase": "early exaggeration"}
         t0 = time.perf_counter()
-        work = partial(_optimise, X=X, settings=self.settings)
+        work = partial(_optimise, settings=self.settings)
         if self.n >= PROCESS_FROM:
-            items = stream_in_process(work, ctx.cancelled, ctx.threads, PEEK_EVERY_S)
+            items = stream_in_process(work, ctx.cancelled, ctx.threads, PEEK_EVERY_S,
+                                      arrays={"X": X})
         else:
-            items = stream(work, ctx.cancelled, PEEK_EVERY_S)
+            items = stream(partial(work, X=X), ctx.cancelled, PEEK_EVERY_S)
         for kind, value in items:
             if kind == "done":
                 self.final = value

@@ -29,6 +29,10 @@ def count_to(channel, n: int, pause_s: float = 0.0):
     return n
 
 
+def sum_of(channel, X: np.ndarray, scale: float = 1.0):
+    return float(X.sum()) * scale, X.dtype.str, X.shape
+
+
 def fail(channel, error: BaseException):
     raise error
 
@@ -60,6 +64,17 @@ def test_between_slow_items_the_live_state_is_peeked(aside):
     peeks = [value for kind, value in got if kind == "peek"]
     assert peeks and set(peeks) <= {0, 1, 2}
     assert [value for kind, value in got if kind == "item"] == [0, 1, 2]
+
+
+def test_arrays_reach_the_process_whole_and_their_files_are_removed(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    X = np.arange(12.0).reshape(4, 3)
+    got = list(stream_in_process(partial(sum_of, scale=2.0), lambda: False, threads=1,
+                                 arrays={"X": X}))
+    assert got == [("done", (132.0, X.dtype.str, (4, 3)))]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_error_in_the_process_reaches_the_caller_as_itself():
