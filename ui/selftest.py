@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from engine import datasets, registry
 from engine.examples import example_data
@@ -42,37 +42,34 @@ def selftest(ids: Sequence[str] | None = None) -> int:
     chosen = registry.all() if ids is None else [registry.get(i) for i in ids]
     for algorithm in chosen:
         name = example_data(algorithm.id)
-        t0 = time.perf_counter()
-        try:
-            snapshot = run_to_end(algorithm, datasets.load(name, **OPTIONS.get(algorithm.id, {})),
-                                  QUICK.get(algorithm.id), seed=0)
-            status = f"ok   {type(snapshot).__name__}"
-        except Exception:
-            failures += 1
-            status = "FAIL\n" + traceback.format_exc()
-        print(f"{algorithm.id:16s} on {name:8s} {time.perf_counter() - t0:6.2f} s  {status}",
-              flush=True)
+        failures += _case(algorithm.id, name, lambda a=algorithm, n=name: run_to_end(
+            a, datasets.load(n, **OPTIONS.get(a.id, {})), QUICK.get(a.id), seed=0))
     if ids is None:
-        failures += _in_a_process_of_its_own()
+        failures += _case("tsne (process)", "blobs", _in_a_process_of_its_own)
     print(f"selftest: {failures} failed" if failures else "selftest: all passed", flush=True)
     return 1 if failures else 0
 
 
-def _in_a_process_of_its_own() -> int:
+def _case(label: str, data_name: str, run: Callable[[], object]) -> int:
+    """Run one case and print its line: time, and the snapshot's type or the traceback.
+    1 if it failed."""
+    t0 = time.perf_counter()
+    try:
+        status, failed = f"ok   {type(run()).__name__}", 0
+    except Exception:
+        status, failed = "FAIL\n" + traceback.format_exc(), 1
+    print(f"{label:16s} on {data_name:8s} {time.perf_counter() - t0:6.2f} s  {status}",
+          flush=True)
+    return failed
+
+
+def _in_a_process_of_its_own():
     """Large t-SNE runs compute in a process of their own (engine/reduction/streaming.py),
-    which an installed program starts as itself: check that one starts and answers. 1 if not."""
+    which an installed program starts as itself: check that one starts and answers."""
     from unittest import mock
 
     from engine.reduction import tsne
 
-    t0 = time.perf_counter()
-    try:
-        with mock.patch.object(tsne, "PROCESS_FROM", 0):
-            snapshot = run_to_end("tsne", datasets.load("blobs", n_samples=60),
-                                  {"exaggeration_iter": 20, "n_iter": 20}, seed=0)
-        status, failed = f"ok   {type(snapshot).__name__}", 0
-    except Exception:
-        status, failed = "FAIL\n" + traceback.format_exc(), 1
-    print(f"{'tsne (process)':16s} on {'blobs':8s} {time.perf_counter() - t0:6.2f} s  {status}",
-          flush=True)
-    return failed
+    with mock.patch.object(tsne, "PROCESS_FROM", 0):
+        return run_to_end("tsne", datasets.load("blobs", n_samples=60),
+                          {"exaggeration_iter": 20, "n_iter": 20}, seed=0)
