@@ -138,7 +138,7 @@ class TSNE(Algorithm):
         ctx.progress(0.0, f"affinities: each point's {3 * settings['perplexity']:.0f} nearest "
                           f"neighbours, Gaussians of perplexity {settings['perplexity']:.3g}"
                           f"{note}…")
-        live = _Live(self, params, settings, n, note)
+        live = _Live(params, settings, n, note)
         yield from live.optimise(X, ctx)
         if live.final is None or ctx.cancelled():
             return
@@ -196,9 +196,8 @@ def _optimise(channel, X: np.ndarray, settings: dict):
 class _Live:
     """One run's state: the KL trace so far, the phases, the snapshots made from them."""
 
-    def __init__(self, algorithm: TSNE, params, settings, n: int, note: str):
-        self.algorithm, self.settings = algorithm, settings
-        self.params, self.n, self.note = params, n, note
+    def __init__(self, params, settings, n: int, note: str):
+        self.params, self.settings, self.n, self.note = params, settings, n, note
         self.ee_iter, self.total = params["exaggeration_iter"], params["exaggeration_iter"] + \
             params["n_iter"]
         self.trace: list[float] = []
