@@ -28,6 +28,7 @@ class PaintTurns(QObject):
         super().__init__(parent)
         self._waiting: list[QWidget] = []
         self._painting: QWidget | None = None  # released, its paint not yet seen
+        self._settled: QWidget | None = None  # first in line, settled in the last turn
         self._unpainted_since: dict[int, float] = {}  # let go, no paint seen since: when
         self._next = QTimer(self)
         self._next.setSingleShot(True)
@@ -67,7 +68,15 @@ class PaintTurns(QObject):
         self._painted()
         if not self._waiting:
             return
-        widget = self._waiting.pop(0)
+        widget = self._waiting[0]
+        if widget is not self._settled and _settle(widget):
+            # Ranging and sizing a plot's axes cost as much as its paint: a turn of their
+            # own, so that the window answers between the two.
+            self._settled = widget
+            self._next.start(0)
+            return
+        self._waiting.pop(0)
+        self._settled = None
         if _release(widget):  # setUpdatesEnabled(True) asks for its repaint
             self._painting = widget
             self._unpainted_since.setdefault(id(widget), time.monotonic())
@@ -106,14 +115,32 @@ def _parts(widget: QWidget) -> list[QWidget]:
 def _release(widget: QWidget) -> bool:
     if not shiboken6.isValid(widget):
         return False
-    for view in _parts(widget):  # settled now, so that its next paint is its only one
-        if isinstance(view, pg.GraphicsView):
-            for _ in range(3):  # a plot's box narrows as its axes widen, which may move
-                _range_first(view)  # its range, whose new labels may widen them again
-                if not _size_axes_first(view):
-                    break
+    _settle(widget)  # so that its next paint is its only one
     widget.setUpdatesEnabled(True)
     return True
+
+
+def _settle(widget: QWidget) -> bool:
+    """Range a held canvas's plots and size their axes as their next paint would; True if
+    there was anything to do."""
+    if not shiboken6.isValid(widget):
+        return False
+    views = [view for view in _parts(widget) if isinstance(view, pg.GraphicsView)]
+    unsettled = [view for view in views if not _is_settled(view)]
+    for view in unsettled:
+        for _ in range(3):  # a plot's box narrows as its axes widen, which may move
+            _range_first(view)  # its range, whose new labels may widen them again
+            if not _size_axes_first(view):
+                break
+    return bool(unsettled)
+
+
+def _is_settled(view: pg.GraphicsView) -> bool:
+    items = view.scene().items()
+    return not any(
+        (isinstance(item, pg.ViewBox) and getattr(item, "_autoRangeNeedsUpdate", False))
+        or (isinstance(item, pg.AxisItem) and item.isVisible() and item.picture is None)
+        for item in items)
 
 
 def _range_first(view: pg.GraphicsView) -> None:
