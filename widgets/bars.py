@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
-from widgets.plot import IntegerAxis, plot_widget
+from widgets.plot import IntegerAxis, plot_widget, set_axis_labels
 from widgets.style import Style
 
 
@@ -36,8 +36,7 @@ class BarCanvas(Canvas):
         self.set_plot_title(self._plot, self._title or None)
 
     def set_labels(self, x: str, y: str) -> None:
-        self._plot.setLabel("bottom", x)
-        self._plot.setLabel("left", y)
+        set_axis_labels(self._plot, x, y)
 
     def set_bars(self, values, chosen: int | None = None, title: str = "") -> None:
         """Bar i + 1 has height values[i]; bar `chosen` (0-based) stands out."""

@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from widgets.canvas import Canvas
 from widgets.legend import CornerLegend
 from widgets.palette import palette_hex
-from widgets.plot import IntegerAxis, plot_widget
+from widgets.plot import IntegerAxis, plot_widget, set_axis_labels
 from widgets.style import Style
 
 # Distinct on white, colour-blind friendly first (Okabe and Ito), then Tableau's.
@@ -160,11 +160,7 @@ class CurveCanvas(Canvas):
         self.set_plot_title(self.plot_widget, title)
 
     def set_labels(self, x: str, y: str) -> None:
-        """Views set them at every step; a label set again, even the same, redraws its axis
-        (pyqtgraph), so only a new one is set."""
-        for side, text in (("bottom", x), ("left", y)):
-            if self.plot_item.getAxis(side).labelText != text:
-                self.plot_item.setLabel(side, text)
+        set_axis_labels(self.plot_item, x, y)
         self._y_label = y
         self._show_legend()
 

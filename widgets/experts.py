@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from widgets.canvas import Canvas
 from widgets.ellipses import MixtureCanvas
 from widgets.palette import cluster_colour
-from widgets.plot import plot_widget
+from widgets.plot import plot_widget, set_axis_labels
 from widgets.style import Style
 
 THIN, THICK = 1.2, 3.5
@@ -234,8 +234,7 @@ class GatingCanvas(Canvas):
                                  brush=pg.mkBrush(None))
 
     def set_labels(self, x: str, y: str) -> None:
-        self.plot_item.setLabel("bottom", x)
-        self.plot_item.setLabel("left", y)
+        set_axis_labels(self.plot_item, x, y)
 
     def set_title(self, text: str | None) -> None:
         self.set_plot_title(self.plot_widget, text)

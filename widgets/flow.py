@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from widgets.canvas import Canvas
 from widgets.heatmap import colour_map
 from widgets.palette import cluster_colour
-from widgets.plot import plot_widget
+from widgets.plot import plot_widget, set_axis_labels
 from widgets.scatter import ScatterCanvas
 from widgets.style import Style
 
@@ -222,8 +222,7 @@ class WarpCanvas(Canvas):
         self.set_plot_title(self.plot_widget, text)
 
     def set_labels(self, x: str, y: str) -> None:
-        self.plot_item.setLabel("bottom", x)
-        self.plot_item.setLabel("left", y)
+        set_axis_labels(self.plot_item, x, y)
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(420, 380)

@@ -25,6 +25,16 @@ def plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
     return widget
 
 
+def set_axis_labels(plot, x: str, y: str) -> None:
+    """Label a plot's bottom and left axes (plot: a PlotItem or PlotWidget). Views set them
+    at every step, and pyqtgraph redraws and re-sizes an axis whose label is set, even to
+    the same text: only a new one is set."""
+    for side, text in (("bottom", x), ("left", y)):
+        axis = plot.getAxis(side)
+        if axis.labelText != text or not axis.isVisible():
+            plot.setLabel(side, text)
+
+
 class TitleLabel(pg.LabelItem):
     """A plot title that never widens its plot: pyqtgraph's asks for its text's width as a
     minimum, so a long title in a big font pushed the plot out of its widget. Cut instead."""

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from widgets.canvas import Canvas, style_view
 from widgets.legend import CornerLegend
 from widgets.palette import cluster_colour
-from widgets.plot import plot_widget
+from widgets.plot import plot_widget, set_axis_labels
 from widgets.points_item import PointsItem
 from widgets.sticky_range import StickyRange
 from widgets.style import Style
@@ -400,8 +400,7 @@ class ScatterCanvas(Canvas):
     # ---- axes and the rest ------------------------------------------------------------------
 
     def set_axis_labels(self, x: str, y: str) -> None:
-        self.plot_item.setLabel("bottom", x)
-        self.plot_item.setLabel("left", y)
+        set_axis_labels(self.plot_item, x, y)
 
     def set_title(self, text: str | None) -> None:
         self.set_plot_title(self.plot_widget, text)

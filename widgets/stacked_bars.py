@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from widgets.canvas import Canvas
 from widgets.curves import SERIES_HEX
 from widgets.palette import palette_hex
-from widgets.plot import plot_widget
+from widgets.plot import plot_widget, set_axis_labels
 from widgets.style import Style
 
 MIN_TOP, MAX_TOP = 1.15, 3.0  # the y range's top: above the bars' 1.0, the legend's band
@@ -61,8 +61,7 @@ class StackedBarCanvas(Canvas):
         self._fit_headroom()
 
     def set_labels(self, x: str, y: str) -> None:
-        self._plot.setLabel("bottom", x)
-        self._plot.setLabel("left", y)
+        set_axis_labels(self._plot, x, y)
 
     def set_stacks(self, values, names: Sequence[str], title: str = "",
                    x: np.ndarray | None = None,

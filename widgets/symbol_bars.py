@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from widgets.canvas import Canvas
 from widgets.labels import LabelPool
-from widgets.plot import plot_widget
+from widgets.plot import plot_widget, set_axis_labels
 from widgets.style import Style
 
 BAR_WIDTH = 0.7
@@ -52,8 +52,7 @@ class SymbolBarCanvas(Canvas):
         self.set_plot_title(self._plot, self._title or None)
 
     def set_labels(self, x: str, y: str) -> None:
-        self._plot.setLabel("bottom", x)
-        self._plot.setLabel("left", y)
+        set_axis_labels(self._plot, x, y)
 
     def set_bars(self, names, values, levels=None, chosen=(), title: str = "",
                  write_values: bool = False) -> None:
