@@ -332,9 +332,10 @@ class Algorithm:
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         """Raise ValueError with a plain message if this data or these values cannot work."""
 
-    def libraries_for(self, params: Mapping[str, Any]) -> tuple[str, ...]:
-        """The heavy libraries a run with these parameters imports (a method that runs
-        others, chosen by its parameters, names theirs)."""
+    def libraries_for(self, dataset: Dataset, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """The heavy libraries a run on this data with these parameters imports in this
+        process (a method that runs others, chosen by its parameters, names theirs; one that
+        computes in a process of its own on big data does not name what only that uses)."""
         return self.libraries
 
     def max_points(self, dataset: Dataset, params: Mapping[str, Any]) -> int | None:

@@ -378,7 +378,8 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._forget_steps("Waiting for the first step…")
         self.run_bar.set_message(f"Running {algorithm.name}…")
-        wanted = algorithm.libraries_for(algorithm.resolve(dataset, self.method_panel.values()))
+        wanted = algorithm.libraries_for(dataset, algorithm.resolve(dataset,
+                                                                    self.method_panel.values()))
         loading = [LIBRARY_NAMES.get(m, m) for m in wanted if m not in sys.modules]
         if loading:  # a first import takes seconds: say so, and paint it before it starts
             self.run_bar.set_message(f"Loading {' and '.join(loading)} (first use, a few "

@@ -197,7 +197,7 @@ class RunController(QObject):
         self._controls = _Controls(ctx, self.rate, paused)
         self._thread = _RunThread(algorithm.run(dataset, generator_params, ctx), ctx, shared,
                                   self.history, self._controls,
-                                  algorithm.libraries_for(generator_params))
+                                  algorithm.libraries_for(dataset, generator_params))
         self._seen = (0, 0)
         self._thread.start()
         self._timer.start()

@@ -244,7 +244,7 @@ class Arithmetic(Algorithm):
     snapshot_type = ArithmeticCoding
     reads = ("texts",)  # the running text itself, not the 2-D map of its words
 
-    def libraries_for(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+    def libraries_for(self, dataset: Dataset, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("torch", "torch._dynamo") if params.get("model") == NETWORK else ()
 
     def _network_params(self, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -55,10 +55,10 @@ class CompareEmbeddings(Algorithm):
     def chosen(self, params) -> list[Algorithm]:
         return [registry.get(c) for c in CANDIDATES if params[c]]
 
-    def libraries_for(self, params) -> tuple[str, ...]:
+    def libraries_for(self, dataset, params) -> tuple[str, ...]:
         names = {"scipy.spatial"}  # the quality measures' distances
         for method in self.chosen(params):
-            names.update(method.libraries_for(method.defaults()))
+            names.update(method.libraries_for(dataset, method.defaults()))
         return tuple(sorted(names))
 
     def refusals(self, dataset, methods) -> dict[str, str]:

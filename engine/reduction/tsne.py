@@ -121,6 +121,11 @@ class TSNE(Algorithm):
     snapshot_type = Embedding
     libraries = ("openTSNE", "sklearn")
 
+    def libraries_for(self, dataset: Dataset, params: Mapping[str, Any]) -> tuple[str, ...]:
+        # From PROCESS_FROM points openTSNE runs in a process of its own: importing it here
+        # too would hold the interpreter for a second while the run's first views paint.
+        return self.libraries if dataset.n < PROCESS_FROM else ("sklearn",)
+
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         if dataset.n < 5:
             raise ValueError(f"t-SNE needs at least 5 points, not {dataset.n}")

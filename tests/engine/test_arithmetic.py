@@ -143,7 +143,7 @@ def test_data_without_a_text_and_too_short_a_text_for_the_char_rnn_are_refused()
         algorithm.start(datasets.load("blobs", n_samples=20), {})
     with pytest.raises(ValueError, match="at least 200"):
         algorithm.start(typed_text("too short for a network"), {})
-    assert algorithm.libraries_for({"model": arithmetic.STATIC}) == ()
+    assert algorithm.libraries_for(typed_text("too short"), {"model": arithmetic.STATIC}) == ()
 
 
 class _Drifting:

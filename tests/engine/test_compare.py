@@ -98,7 +98,8 @@ def test_cancel_between_methods_stops():
 
 
 def test_the_libraries_named_are_those_of_the_chosen_methods():
-    names = ALG.libraries_for(ALG.resolve(datasets.load("iris"), _only("pca", "tsne")))
+    iris = datasets.load("iris")
+    names = ALG.libraries_for(iris, ALG.resolve(iris, _only("pca", "tsne")))
     assert set(registry.get("pca").libraries) <= set(names)
     assert set(registry.get("tsne").libraries) <= set(names)
 

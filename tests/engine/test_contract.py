@@ -113,7 +113,7 @@ def test_each_method_declares_the_heavy_libraries_it_imports():
         "    data, values = quick_case(a.id)\n"
         "    run_to_end(a, data, values)\n"
         "    new = set(sys.modules) - before\n"
-        "    declared = a.libraries_for(a.resolve(data, values))\n"
+        "    declared = a.libraries_for(data, a.resolve(data, values))\n"
         "    out[a.id] = {'undeclared': sorted(h for h in HEAVY if h in new\n"
         "                                      and h not in declared),\n"
         "                 'missing': sorted(m for m in declared if m not in sys.modules)}\n"

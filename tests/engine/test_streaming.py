@@ -2,9 +2,12 @@
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +18,7 @@ from engine.reduction import tsne
 from engine.reduction.streaming import stream, stream_in_process
 
 FAST = {"exaggeration_iter": 40, "n_iter": 60}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def count_to(channel, n: int, pause_s: float = 0.0):
@@ -141,3 +145,24 @@ def test_tsne_above_the_size_line_takes_the_process(blobs, monkeypatch):
     monkeypatch.setattr(tsne, "PROCESS_FROM", blobs.n)
     run_to_end("tsne", blobs, FAST)
     assert started == [1]
+
+
+def test_tsne_in_a_process_leaves_opentsne_out_of_this_one():
+    """Importing openTSNE here too would hold the interpreter while the first views paint:
+    a run from the line on neither names it nor imports it in this process."""
+    code = (
+        "import sys\n"
+        "from engine import datasets, registry\n"
+        "from engine.protocol import run_to_end\n"
+        "from engine.reduction import tsne\n"
+        "tsne.PROCESS_FROM = 50\n"
+        "data = datasets.load('blobs', n_samples=60, seed=0)\n"
+        "algorithm = registry.get('tsne')\n"
+        "print(algorithm.libraries_for(data, {}), "
+        "algorithm.libraries_for(datasets.load('blobs', n_samples=40, seed=0), {}))\n"
+        "last = run_to_end(algorithm, data, {'n_iter': 50, 'exaggeration_iter': 20})\n"
+        "print(last.phase, 'openTSNE' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.splitlines()
+    assert out == ["('sklearn',) ('openTSNE', 'sklearn')", "done False"]
