@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from engine import datasets
 from tests.ui.conftest import Turns, load, run_and_wait
+from ui import paint_turns
 from ui.main_window import MainWindow
 from ui.paint_turns import PaintTurns
 
@@ -159,6 +160,35 @@ def test_a_plot_whose_tick_labels_widen_still_paints_once(qtbot):
     record.stop()
     assert axis.width() > narrow
     assert len({turn for turn, _ in record.paints}) == 1, record.paints
+
+
+def test_a_plot_is_settled_a_turn_before_it_paints(qtbot, monkeypatch):
+    """Its ranging and axis sizing cost as much as its paint: the window answers between."""
+    parent, _ = three(qtbot)
+    plot = pg.PlotWidget()
+    curve = plot.plot(np.arange(5.0))
+    parent.layout().addWidget(plot)
+    qtbot.waitUntil(lambda: plot.viewport().isVisible(), timeout=3000)
+    qtbot.wait(100)
+    record = Turns({"plot": plot})
+    settled, real = [], paint_turns._settle
+
+    def settle(widget):  # the turns in which it had something to settle
+        did = real(widget)
+        if did:
+            settled.append(record.turn)
+        return did
+
+    monkeypatch.setattr(paint_turns, "_settle", settle)
+    turns = PaintTurns(parent)
+    turns.hold([plot])
+    curve.setData(-123456.789 * np.arange(5.0))
+    qtbot.waitUntil(lambda: not turns.waiting(), timeout=3000)
+    qtbot.wait(200)
+    record.stop()
+    assert len(settled) == 1, settled  # once: let go, it finds itself settled
+    assert {turn for turn, _ in record.paints} == {record.paints[0][0]}
+    assert settled[0] < record.paints[0][0]
 
 
 def colours(image) -> int:
