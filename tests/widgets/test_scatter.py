@@ -267,3 +267,20 @@ def test_the_legend_of_classes_keeps_off_a_boundary(qtbot, canvas):
     top_band = np.array([[[-2.0, y], [6.0, y]] for y in np.linspace(3.0, 6.0, 12)])
     canvas.set_segments(top_band)
     qtbot.waitUntil(lambda: canvas._legend.corner[1] == 1.0, timeout=3000)  # now a bottom one
+
+
+def test_the_same_axis_labels_again_redraw_nothing(canvas):
+    """The embedding view sets them at every step; pyqtgraph redraws an axis whose label is
+    set, even to the same text, which cost every step both axes' tick labels."""
+    xy, labels, _ = _blobs()
+    canvas.set_points(xy, labels)
+    canvas.set_axis_labels("t-SNE 1", "t-SNE 2")
+    canvas.grab()  # paints: the axes draw their pictures
+    axes = [canvas.plot_item.getAxis(side) for side in ("bottom", "left")]
+    pictures = [axis.picture for axis in axes]
+    assert all(picture is not None for picture in pictures)
+    canvas.set_axis_labels("t-SNE 1", "t-SNE 2")
+    assert [axis.picture for axis in axes] == pictures
+    canvas.set_axis_labels("UMAP 1", "t-SNE 2")
+    assert axes[0].labelText == "UMAP 1" and axes[0].picture is None
+    assert axes[1].picture is pictures[1]
