@@ -74,3 +74,18 @@ def test_the_last_snapshot_fills_the_quality_table_and_its_csv(case):
     assert tables["coords"][0] == ["point", "dim1", "dim2", "class"]
     assert tables["quality"][1][0] == ("trustworthiness", q.trustworthiness,
                                        q.rows()[0][2])
+
+
+def test_the_objective_stays_through_a_start_without_values_but_not_without_iterations(case):
+    """t-SNE's start has no KL yet: its curve stays, or the plots beside it would jump as it
+    went and came back; Isomap's layout never iterates: no empty plot."""
+    data, view = case
+    view.show()
+    empty = {"trace": np.empty(0), "trace_at": np.empty(0), "marks": ()}
+    start = Embedding(step=1, message="", coords=data.X[:, :2], n_iter=750, **empty)
+    view.show_snapshot(start)
+    view.flush()
+    assert view.curve.isVisibleTo(view)
+    view.show_snapshot(Embedding(step=1, message="", coords=data.X[:, :2], **empty))
+    view.flush()
+    assert not view.curve.isVisibleTo(view)
