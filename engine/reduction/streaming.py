@@ -46,8 +46,8 @@ class Stream:
         self._queue.put((_ITEM, item))
         return self.stopped()
 
-    def watch(self, reader: Callable[[], Any]) -> None:
-        self.reader = reader
+    def watch(self, reader: Callable[[], Any] | None) -> None:
+        self.reader = reader  # None: no more peeks
 
     def stopped(self) -> bool:
         return self._stop.is_set() or self._cancelled()
@@ -76,9 +76,10 @@ def stream(work: Callable[[Stream], Any], cancelled: Callable[[], bool],
             try:
                 kind, value = channel._queue.get(timeout=POLL_S)
             except queue.Empty:
-                if channel.reader is not None and time.monotonic() - last >= peek_every_s:
+                reader = channel.reader
+                if reader is not None and time.monotonic() - last >= peek_every_s:
                     last = time.monotonic()
-                    yield "peek", channel.reader()
+                    yield "peek", reader()
                 continue
             if kind == _ERROR:
                 raise value
@@ -156,8 +157,8 @@ class _Pipe:
         self.send(_ITEM, item)
         return False
 
-    def watch(self, reader: Callable[[], Any]) -> None:
-        self._sent = time.monotonic()  # the first peek one interval from now
+    def watch(self, reader: Callable[[], Any] | None) -> None:
+        self._sent = time.monotonic()  # the first peek one interval from now; None: none
         self.reader = reader
 
     def stopped(self) -> bool:
@@ -175,8 +176,9 @@ class _Pipe:
 
     def _peek(self, every_s: float) -> None:
         while not self._ended.wait(every_s / 4):
-            if self.reader is not None and time.monotonic() - self._sent >= every_s:
-                value = self.reader()
+            reader = self.reader  # once: the work may stop the peeks meanwhile
+            if reader is not None and time.monotonic() - self._sent >= every_s:
+                value = reader()
                 with self._lock:  # an item may have gone meanwhile: this peek is older
                     if (not self._ended.is_set()
                             and time.monotonic() - self._sent >= every_s):

@@ -147,7 +147,7 @@ class TSNE(Algorithm):
         yield from live.optimise(X, ctx)
         if live.final is None or ctx.cancelled():
             return
-        yield live.last(X, ctx)
+        yield live.last(ctx)
 
 
 def _prepare(X: np.ndarray, settings: dict):
@@ -172,10 +172,14 @@ def _kl(embedding, estimate: float, layout, dof: float) -> float:
     return exact_kl(embedding.affinities.P, layout, dof)
 
 
-def _optimise(channel, X: np.ndarray, settings: dict):
+def _optimise(channel, X: np.ndarray, settings: dict, seed: int):
     """openTSNE's run, aside (streaming.py): it emits the PCA start as (0, None, layout,
-    "init"), then (iteration, KL, layout, phase) every KL_EVERY iterations, and returns the
-    final layout and its KL divergence (None when told to stop)."""
+    "init"), then (iteration, KL, layout, phase) every KL_EVERY iterations, then (…,
+    "measures") as it measures the final layout; and returns that layout, its KL divergence
+    and its quality measures (None when told to stop). The measures are taken here, aside
+    too: on big data they took the interpreter from the window for a second."""
+    from engine.reduction.quality import measure
+
     embedding = _prepare(X, settings)
     if channel.emit((0, None, np.array(embedding), "init")):
         return None
@@ -195,7 +199,12 @@ def _optimise(channel, X: np.ndarray, settings: dict):
                            callbacks_every_iters=KL_EVERY)
         if channel.stopped():
             return None
-    return np.array(embedding), _kl(embedding, embedding.kl_divergence, embedding, dof)
+    layout = np.array(embedding)
+    channel.watch(None)  # final: no more peeks
+    if channel.emit((None, None, layout, "measures")):
+        return None
+    return layout, _kl(embedding, embedding.kl_divergence, embedding, dof), measure(
+        X, layout, seed=seed)
 
 
 class _Live:
@@ -208,13 +217,13 @@ class _Live:
         self.trace: list[float] = []
         self.trace_at: list[int] = []
         self.step = 0
-        self.final = None  # (layout, KL divergence) at the end
+        self.final = None  # (layout, KL divergence, quality measures) at the end
         self.marks = ((float(self.ee_iter), "early exaggeration ends"),) if self.ee_iter else ()
 
     def optimise(self, X: np.ndarray, ctx: RunContext) -> Iterator[Embedding]:
         state = {"iteration": 0, "phase": "early exaggeration"}
         t0 = time.perf_counter()
-        work = partial(_optimise, settings=self.settings)
+        work = partial(_optimise, settings=self.settings, seed=self.params["seed"])
         if self.n >= PROCESS_FROM:
             items = stream_in_process(work, ctx.cancelled, ctx.threads, PEEK_EVERY_S,
                                       arrays={"X": X})
@@ -224,6 +233,9 @@ class _Live:
             if kind == "done":
                 self.final = value
                 return
+            if kind == "item" and value[3] == "measures":
+                ctx.progress(0.99, "quality measures…")
+                continue
             if kind == "item" and value[3] == "init":
                 t0 = time.perf_counter()  # the iterations' rate leaves the affinities out
                 yield self.snapshot(value[2], "init", 0,
@@ -257,14 +269,10 @@ class _Live:
                          marks=self.marks, phase=phase, iteration=iteration,
                          n_iter=self.total, quality=quality)
 
-    def last(self, X: np.ndarray, ctx: RunContext) -> Embedding:
-        from engine.reduction.quality import measure
-
-        layout, kl = self.final
+    def last(self, ctx: RunContext) -> Embedding:
+        layout, kl, quality = self.final
         self.trace.append(kl)
         self.trace_at.append(self.total)
-        ctx.progress(0.99, "quality measures…")
-        quality = measure(X, layout, seed=self.params["seed"])
         dof = self.settings["dof"]
         kernel = "t-SNE's Cauchy kernel" if dof == 1 else f"a Student-t kernel of dof {dof:g}"
         message = (f"done: {self.total} iterations, KL divergence {kl:.4f} with {kernel}"

@@ -33,6 +33,16 @@ def count_to(channel, n: int, pause_s: float = 0.0):
     return n
 
 
+def watch_then_stop(channel, pause_s: float):
+    """Peeked while it waits, then not: the state it watched is final."""
+    channel.watch(lambda: "live")
+    time.sleep(pause_s)
+    channel.emit("final")
+    channel.watch(None)
+    time.sleep(pause_s)
+    return "done"
+
+
 def sum_of(channel, X: np.ndarray, scale: float = 1.0):
     return float(X.sum()) * scale, X.dtype.str, X.shape
 
@@ -68,6 +78,17 @@ def test_between_slow_items_the_live_state_is_peeked(aside):
     peeks = [value for kind, value in got if kind == "peek"]
     assert peeks and set(peeks) <= {0, 1, 2}
     assert [value for kind, value in got if kind == "item"] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("aside", [
+    lambda work: stream(work, lambda: False, peek_every_s=0.05),
+    lambda work: stream_in_process(work, lambda: False, threads=1, peek_every_s=0.05)],
+    ids=["thread", "process"])
+def test_watching_nothing_stops_the_peeks(aside):
+    got = list(aside(partial(watch_then_stop, pause_s=0.5)))
+    final = got.index(("item", "final"))
+    assert ("peek", "live") in got[:final]
+    assert got[final + 1:] == [("done", "done")]
 
 
 def test_arrays_reach_the_process_whole_and_their_files_are_removed(monkeypatch, tmp_path):

@@ -48,6 +48,18 @@ def test_kl_falls_after_the_exaggeration_which_is_marked(blobs):
     assert last.phase == "done" and last.quality is not None
 
 
+def test_the_final_layout_is_measured_where_it_was_made_and_said_so(blobs):
+    """The measures are taken beside the optimisation (in its process on big data), of the
+    final layout, and the window hears of them."""
+    from engine.reduction.quality import measure
+
+    messages = []
+    ctx = RunContext(on_progress=lambda fraction, message: messages.append(message))
+    last = list(registry.get("tsne").start(blobs, FAST, ctx))[-1]
+    assert messages[-2:] == ["quality measures…", last.message]
+    assert last.quality == measure(blobs.X, last.coords, seed=0)
+
+
 def test_trustworthiness_is_high_on_clustered_data(blobs):
     assert run_to_end("tsne", blobs, FAST).quality.trustworthiness > 0.95
 
