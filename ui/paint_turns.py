@@ -6,6 +6,8 @@ holds the main thread for the sum of five paints, and the window answers no clic
 are drawn. Holding the canvases' updates and letting the next one go only once the one
 before has painted bounds a stall by the slowest single canvas instead. A canvas already
 waiting keeps its place, so a fast run cannot starve the last ones: each paints once a round.
+A plot's ranging and axis sizing, which its paint would do (and then paint again), are done
+in a turn of their own before it is let go: they cost as much as the paint.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class PaintTurns(QObject):
         """Every held canvas paints at the next event (a run ended, or is drawn at once)."""
         self._next.stop()
         self._painted()
+        self._settled = None
         self._unpainted_since.clear()
         while self._waiting:
             _release(self._waiting.pop(0))
