@@ -80,12 +80,37 @@ def load_umap():
     import umap  # noqa: F401  (imports its submodules)
     from numba.core.registry import CPUDispatcher
 
+    _release_the_lock_in_epochs(sys.modules["umap.layouts"])
     for name in _UMAP_MODULES:
         module = sys.modules.get(name)
         for value in vars(module).values() if module else ():
             if isinstance(value, CPUDispatcher) and type(value._cache).__name__ == "NullCache":
                 value.enable_caching()
     return sys.modules["umap"]
+
+
+EPOCH_NOGIL = "optimize_layout_euclidean_epoch_nogil"
+
+
+def _release_the_lock_in_epochs(layouts) -> None:
+    """umap compiles its epoch (the one without parallel threads, which a seed picks)
+    keeping Python's interpreter lock: on 20,000 points each epoch held it for 75 ms, and
+    the window stalled as long at every epoch. The same code compiled with `nogil` releases
+    it. Under a name of its own, so that numba's cache, keyed by the function's name and
+    bytecode but not its flags, keeps it apart from umap's."""
+    import types
+
+    import numba
+
+    if getattr(layouts._nb_optimize_layout_euclidean_single_epoch, "__name__", "") == \
+            EPOCH_NOGIL:
+        return
+    f = layouts._optimize_layout_euclidean_single_epoch
+    code = f.__code__.replace(co_name=EPOCH_NOGIL, co_qualname=EPOCH_NOGIL)
+    renamed = types.FunctionType(code, f.__globals__, EPOCH_NOGIL, f.__defaults__,
+                                 f.__closure__)
+    layouts._nb_optimize_layout_euclidean_single_epoch = numba.njit(
+        renamed, fastmath=True, parallel=False, nogil=True, cache=True)
 
 
 def load_pacmap():

@@ -3,6 +3,7 @@
 Few tests on purpose: each new process compiles umap's numba code once (the cache keeps it
 for the next run; engine/reduction/numba_setup.py)."""
 
+import sys
 import threading
 
 import numpy as np
@@ -38,6 +39,25 @@ def test_umap_shows_its_epochs_and_ends_as_umap_learn(blobs):
     assert len(snaps) > 10 and not np.allclose(snaps[1].coords, snaps[-1].coords)
     assert snaps[-1].trace[-1] < snaps[-1].trace[0]  # the graph's edges pulled together
     assert snaps[-1].quality.trustworthiness > 0.9
+
+
+def test_umap_epochs_release_the_interpreter_lock_and_lay_out_as_umaps_own(blobs,
+                                                                            monkeypatch):
+    """Compiled with nogil, under a name of its own (numba_setup): the same layout."""
+    import numba
+
+    umap = numba_setup.load_umap()
+    layouts = sys.modules["umap.layouts"]
+    ours = layouts._get_optimize_layout_euclidean_single_epoch_fn(False)
+    assert ours.__name__ == numba_setup.EPOCH_NOGIL and ours.targetoptions["nogil"]
+    numba_setup.load_umap()
+    assert layouts._nb_optimize_layout_euclidean_single_epoch is ours  # not made again
+    settings = umap_settings(registry.get("umap").resolve(blobs, UMAP_FAST), blobs.n)
+    X = blobs.X.astype(np.float32)
+    with_ours = umap.UMAP(**settings).fit_transform(X)
+    monkeypatch.setattr(layouts, "_nb_optimize_layout_euclidean_single_epoch", numba.njit(
+        layouts._optimize_layout_euclidean_single_epoch, fastmath=True, parallel=False))
+    np.testing.assert_array_equal(umap.UMAP(**settings).fit_transform(X), with_ours)
 
 
 def test_umap_cancel_stops_inside_the_epochs(blobs):
