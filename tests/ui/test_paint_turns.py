@@ -120,15 +120,21 @@ def test_a_run_paints_its_canvases_one_per_turn(qtbot, window):
     assert all(c.updatesEnabled() for c in canvases.values())
 
 
-def test_a_plot_let_go_paints_once_with_its_new_range(qtbot):
-    """pyqtgraph ranges a plot to new data at its next paint, and that asks for a second
-    paint at once; a canvas let go is ranged first, so it paints once."""
+def shown_plot(qtbot, y):
+    """A plot of the curve y, shown beside three widgets, painted."""
     parent, _ = three(qtbot)
     plot = pg.PlotWidget()
-    curve = plot.plot(10.0 + np.arange(5.0))
+    curve = plot.plot(y)
     parent.layout().addWidget(plot)
     qtbot.waitUntil(lambda: plot.viewport().isVisible(), timeout=3000)
     qtbot.wait(100)
+    return parent, plot, curve
+
+
+def test_a_plot_let_go_paints_once_with_its_new_range(qtbot):
+    """pyqtgraph ranges a plot to new data at its next paint, and that asks for a second
+    paint at once; a canvas let go is ranged first, so it paints once."""
+    parent, plot, curve = shown_plot(qtbot, 10.0 + np.arange(5.0))
     turns = PaintTurns(parent)
     record = Turns({"plot": plot})
     turns.hold([plot])
@@ -143,12 +149,7 @@ def test_a_plot_let_go_paints_once_with_its_new_range(qtbot):
 def test_a_plot_whose_tick_labels_widen_still_paints_once(qtbot):
     """An axis fits its width to its labels while it paints, which asks for a second paint of
     the whole plot; a canvas let go has its axes sized first, so it paints once."""
-    parent, _ = three(qtbot)
-    plot = pg.PlotWidget()
-    curve = plot.plot(np.arange(5.0))
-    parent.layout().addWidget(plot)
-    qtbot.waitUntil(lambda: plot.viewport().isVisible(), timeout=3000)
-    qtbot.wait(100)
+    parent, plot, curve = shown_plot(qtbot, np.arange(5.0))
     axis = plot.getAxis("left")
     narrow = axis.width()
     turns = PaintTurns(parent)
@@ -164,12 +165,7 @@ def test_a_plot_whose_tick_labels_widen_still_paints_once(qtbot):
 
 def test_a_plot_is_settled_a_turn_before_it_paints(qtbot, monkeypatch):
     """Its ranging and axis sizing cost as much as its paint: the window answers between."""
-    parent, _ = three(qtbot)
-    plot = pg.PlotWidget()
-    curve = plot.plot(np.arange(5.0))
-    parent.layout().addWidget(plot)
-    qtbot.waitUntil(lambda: plot.viewport().isVisible(), timeout=3000)
-    qtbot.wait(100)
+    parent, plot, curve = shown_plot(qtbot, np.arange(5.0))
     record = Turns({"plot": plot})
     settled, real = [], paint_turns._settle
 
