@@ -122,9 +122,10 @@ class TSNE(Algorithm):
     libraries = ("openTSNE", "sklearn")
 
     def libraries_for(self, dataset: Dataset, params: Mapping[str, Any]) -> tuple[str, ...]:
-        # From PROCESS_FROM points openTSNE runs in a process of its own: importing it here
-        # too would hold the interpreter for a second while the run's first views paint.
-        return self.libraries if dataset.n < PROCESS_FROM else ("sklearn",)
+        # From PROCESS_FROM points openTSNE (which imports scikit-learn) and the measures run
+        # in a process of their own: importing them here too would hold the interpreter for
+        # a second while the run's first views paint.
+        return self.libraries if dataset.n < PROCESS_FROM else ()
 
     def check(self, dataset: Dataset, params: Mapping[str, Any]) -> None:
         if dataset.n < 5:
@@ -174,10 +175,10 @@ def _kl(embedding, estimate: float, layout, dof: float) -> float:
 
 def _optimise(channel, X: np.ndarray, settings: dict, seed: int):
     """openTSNE's run, aside (streaming.py): it emits the PCA start as (0, None, layout,
-    "init"), then (iteration, KL, layout, phase) every KL_EVERY iterations, then (…,
-    "measures") as it measures the final layout; and returns that layout, its KL divergence
-    and its quality measures (None when told to stop). The measures are taken here, aside
-    too: on big data they took the interpreter from the window for a second."""
+    "init"), then (iteration, KL, layout, phase) every KL_EVERY iterations, then (None,
+    None, None, "measures") as it measures the final layout; and returns that layout, its KL
+    divergence and its quality measures (None when told to stop). The measures are taken
+    here, aside too: on big data they took the interpreter from the window for a second."""
     from engine.reduction.quality import measure
 
     embedding = _prepare(X, settings)
@@ -201,7 +202,7 @@ def _optimise(channel, X: np.ndarray, settings: dict, seed: int):
             return None
     layout = np.array(embedding)
     channel.watch(None)  # final: no more peeks
-    if channel.emit((None, None, layout, "measures")):
+    if channel.emit((None, None, None, "measures")):
         return None
     return layout, _kl(embedding, embedding.kl_divergence, embedding, dof), measure(
         X, layout, seed=seed)
