@@ -68,8 +68,9 @@ class EmbeddingView(View):
 
     def _show_side(self, snap: Embedding) -> None:
         self._show_edges(snap)
-        # Isomap and LLE do not iterate; t-SNE's start has no KL yet, and its curve stays
-        # (the plots beside would jump as it went and came back)
+        # Isomap and LLE do not iterate; an iterating method's start (t-SNE's, UMAP's) has no
+        # objective yet, and its curve stays (the plots beside would jump as it went and came
+        # back)
         self.curve.setVisible(bool(snap.trace.size) or snap.n_iter > 0)
         if snap.trace.size:
             x = snap.trace_at if snap.trace_at.size == snap.trace.size else None
