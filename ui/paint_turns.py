@@ -139,11 +139,17 @@ def _settle(widget: QWidget) -> bool:
 
 
 def _is_settled(view: pg.GraphicsView) -> bool:
-    items = view.scene().items()
-    return not any(
-        (isinstance(item, pg.ViewBox) and getattr(item, "_autoRangeNeedsUpdate", False))
-        or (isinstance(item, pg.AxisItem) and item.isVisible() and item.picture is None)
-        for item in items)
+    return not any(_to_range(item) or _to_draw(item) for item in view.scene().items())
+
+
+def _to_range(item) -> bool:
+    """A ViewBox that will range itself to new data at its next paint."""
+    return isinstance(item, pg.ViewBox) and getattr(item, "_autoRangeNeedsUpdate", False)
+
+
+def _to_draw(item) -> bool:
+    """A shown axis that will draw its tick labels anew at its next paint."""
+    return isinstance(item, pg.AxisItem) and item.isVisible() and item.picture is None
 
 
 def _range_first(view: pg.GraphicsView) -> None:
@@ -153,7 +159,7 @@ def _range_first(view: pg.GraphicsView) -> None:
     boxes = [item for item in view.scene().items() if isinstance(item, pg.ViewBox)]
     for _ in range(3):
         view.scene().prepareForPaint()
-        if not any(getattr(box, "_autoRangeNeedsUpdate", False) for box in boxes):
+        if not any(_to_range(box) for box in boxes):
             return
 
 
@@ -163,8 +169,7 @@ def _size_axes_first(view: pg.GraphicsView) -> bool:
     ms each). Draw each axis that will paint anew aside first and lay the plot out again;
     the picture drawn aside is reused by the paint if the axis keeps its size. True if one
     changed size (its plot must be ranged again)."""
-    axes = [item for item in view.scene().items()
-            if isinstance(item, pg.AxisItem) and item.isVisible() and item.picture is None]
+    axes = [item for item in view.scene().items() if _to_draw(item)]
     sizes = [axis.size() for axis in axes]
     for axis in axes:
         picture = QPicture()
