@@ -17,6 +17,9 @@ _TABLE = {
                       "malignant or benign."),
 }
 
+# scikit-learn names the wine classes class_0, class_1, class_2; they are the three cultivars.
+_CLASS_NAMES = {"wine": ("cultivar 1", "cultivar 2", "cultivar 3")}
+
 # The word list (engine/datasets/words.py) is a data set of strings, not a table; the cities
 # (engine/datasets/distance_table.py) a table of distances; the text (engine/datasets/prose.py)
 # a running text, for the char-RNN.
@@ -50,7 +53,7 @@ def load_builtin(name: str) -> Dataset:
         X=bunch.data,
         y=bunch.target,
         feature_names=tuple(str(f) for f in bunch.feature_names),
-        target_names=tuple(str(t) for t in bunch.target_names),
+        target_names=_CLASS_NAMES.get(name, tuple(str(t) for t in bunch.target_names)),
         image_shape=(8, 8) if name == "digits" else None,
         source="built-in",
         description=description,

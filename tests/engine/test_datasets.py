@@ -51,6 +51,7 @@ def test_builtin_details():
     assert iris.target_names == ("setosa", "versicolor", "virginica")
     assert iris.feature_names[0] == "sepal length (cm)"
     assert datasets.load("breast_cancer").target_names == ("malignant", "benign")
+    assert datasets.load("wine").target_names == ("cultivar 1", "cultivar 2", "cultivar 3")
 
 
 def test_generator_specs_are_params():
