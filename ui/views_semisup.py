@@ -25,6 +25,9 @@ from widgets.selection import PAN
 from widgets.semisup import LabelCanvas
 
 CLICK_CLASSES = 3  # classes a click cycles through on data without labels
+# The accuracy plot's axis, short enough for a side plot a third of the window high (the
+# canvas's name says it in full); a longer one was cut in presentation mode at 1024 × 768.
+ACCURACY_AXIS = "accuracy, unlabelled"
 PICK_PX = 8.0  # a click this close to a point (beyond its radius) labels it
 NAMES = {"pseudo-label": "pseudo-labelling", "entmin": "entropy minimisation",
          "label-propagation": "label propagation", "mean-teacher": "mean teacher"}
@@ -44,7 +47,7 @@ class SemiSupervisedView(View):
         self.baseline.canvas_name = "Labelled points alone"
         self.curves = CurveCanvas()
         self.curves.canvas_name = "Accuracy on the unlabelled rest"
-        self.curves.set_labels("step", "accuracy on the unlabelled rest")
+        self.curves.set_labels("step", ACCURACY_AXIS)
         self._arrange(self.canvas, self.baseline, self.curves)
         self.side.setSizes([1, 1])
         self.xy = np.empty((0, 2))
@@ -113,7 +116,7 @@ class SemiSupervisedView(View):
         if snap.student_trace is not None:
             curves["student"] = snap.student_trace
         curves[baseline_name(snap)] = snap.baseline_trace
-        self.curves.set_labels(snap.step_name, "accuracy on the unlabelled rest")
+        self.curves.set_labels(snap.step_name, ACCURACY_AXIS)
         self.curves.set_curves(curves, x=snap.trace_x)
         self.curves.set_cursor(len(snap.trace_x) - 1)
 
