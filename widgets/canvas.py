@@ -326,12 +326,13 @@ MIN_TITLE_WIDTH = 60  # narrower plots (not laid out yet) keep the title on one 
 
 def _fit_title(item: pg.PlotItem) -> None:
     """A title row as tall as the title (pyqtgraph fixes it at 30 pixels), the title wrapped
-    at word breaks to the plot's width, which pyqtgraph would let run off both edges; done
-    again whenever the plot's size changes."""
+    at word breaks to the width of its row's cell, which pyqtgraph would let run off both
+    edges; done again whenever that width changes. The cell is the view box's column, not
+    the whole plot: the axes' columns beside it are not the title's."""
     label = item.titleLabel
     text = label.item
     text.setTextWidth(-1)  # its natural width first
-    room = item.width() - TITLE_MARGIN
+    room = item.getViewBox().width() - TITLE_MARGIN
     if room > MIN_TITLE_WIDTH and text.boundingRect().width() > room:
         text.setTextWidth(room)
         option = text.document().defaultTextOption()
@@ -343,7 +344,7 @@ def _fit_title(item: pg.PlotItem) -> None:
     label.updateMin()
     if not getattr(item, "_title_follows_width", False):
         item._title_follows_width = True
-        item.geometryChanged.connect(lambda: _refit_title(item))
+        item.getViewBox().sigResized.connect(lambda: _refit_title(item))
 
 
 def _refit_title(item: pg.PlotItem) -> None:

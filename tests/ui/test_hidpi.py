@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from main import main
 from tests.pixels import rgb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,18 +33,18 @@ def _coloured(channels: np.ndarray) -> int:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
-    """The window at 100 % (here) and at each factor (one process each, run side by side)."""
+    """The window at 100 % and at each factor, one new process each, run side by side. The
+    100 % one too: drawn in this test process, it took the fonts and style that earlier
+    tests left in its application, and a title near its wrapping width wrapped differently."""
     folder = tmp_path_factory.mktemp("hidpi")
     runs = {}
-    for factor in FACTORS:
+    for factor in (1.0, *FACTORS):
         path = folder / f"window-{factor:g}x.png"
         env = dict(os.environ, QT_SCALE_FACTOR=f"{factor:g}", QT_QPA_PLATFORM="offscreen")
         runs[factor] = (path, subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "--screenshot", str(path), *ARGS],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-    reference = folder / "window-1x.png"
-    assert main(["--screenshot", str(reference), *ARGS]) == 0
-    images = {1.0: QImage(str(reference))}
+    images = {}
     for factor, (path, process) in runs.items():
         out, _ = process.communicate(timeout=120)
         assert process.returncode == 0, out

@@ -205,7 +205,7 @@ def test_copy_puts_the_picture_on_the_clipboard(qtbot):
     assert (copied.width(), copied.height()) == (image.width(), image.height()) == (600, 400)
 
 
-def test_a_long_title_wraps_to_the_plot_and_unwraps_when_it_widens(qtbot):
+def test_a_long_title_wraps_to_its_cell_and_unwraps_when_it_widens(qtbot):
     c = _scatter()
     qtbot.addWidget(c)
     c.resize(420, 400)
@@ -216,7 +216,9 @@ def test_a_long_title_wraps_to_the_plot_and_unwraps_when_it_widens(qtbot):
     qtbot.wait(10)
     item = c.plot_item
     text = item.titleLabel.item
-    assert 0 < text.boundingRect().width() <= item.width()  # none of it past the edges
+    # none of it past the edges of its cell, above the view box (the axes beside are not its)
+    assert 0 < text.boundingRect().width() <= item.titleLabel.width()
+    assert item.titleLabel.width() < item.width()
     wrapped = text.boundingRect().height()
     c.resize(1600, 400)
     qtbot.waitUntil(lambda: text.textWidth() < 0)  # wide enough: one line again
