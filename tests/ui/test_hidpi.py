@@ -34,8 +34,9 @@ def _coloured(channels: np.ndarray) -> int:
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     """The window at 100 % and at each factor, one new process each, run side by side. The
-    100 % one too: drawn in this test process, it took the fonts and style that earlier
-    tests left in its application, and a title near its wrapping width wrapped differently."""
+    100 % one too, made as the others are: drawn in this test process, after the tests run
+    before it there, it once wrapped a title near its wrapping width unlike both scaled
+    windows (in CI; alone it never did)."""
     folder = tmp_path_factory.mktemp("hidpi")
     runs = {}
     for factor in (1.0, *FACTORS):
