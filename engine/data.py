@@ -131,7 +131,10 @@ class Dataset:
     def require_spread(self, method: str, what: str = "lay out") -> None:
         """Raise ValueError when every row equals the first: the method has nothing to do,
         and its library would fail with a message that says nothing to a user."""
-        if self.n > 0 and bool((self.X[0] == self.X).all()):
+        X = self.X
+        if self.n > 1 and bool((X[-1] != X[0]).any()):
+            return  # the usual case, told in O(d): the full check costs 30 ms on 70,000 rows
+        if self.n > 0 and bool((X[0] == X).all()):
             raise ValueError(f"all {self.n} points are the same: {method} has nothing to "
                              f"{what}")
 

@@ -129,3 +129,12 @@ def test_point_names_follow_the_rows_and_must_match_them():
     assert part.point_names == (cities.point_names[2], cities.point_names[0])
     with pytest.raises(ValueError, match="2 point names for 3 rows"):
         Dataset("x", np.zeros((3, 2)), point_names=("a", "b"))
+
+
+def test_a_data_set_without_spread_is_named_and_one_row_apart_is_not():
+    same = Dataset("same", np.ones((5, 3)))
+    with pytest.raises(ValueError, match="all 5 points are the same: t-SNE"):
+        same.require_spread("t-SNE")
+    X = np.ones((5, 3))
+    X[2, 1] = 2.0  # the first and the last row still equal
+    Dataset("one apart", X).require_spread("t-SNE")
