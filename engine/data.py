@@ -133,7 +133,7 @@ class Dataset:
         and its library would fail with a message that says nothing to a user."""
         X = self.X
         if self.n > 1 and bool((X[-1] != X[0]).any()):
-            return  # the usual case, told in O(d): the full check costs 30 ms on 70,000 rows
+            return  # the usual case, told in O(d): the full check took 40 ms on 70,000 × 784
         if self.n > 0 and bool((X[0] == X).all()):
             raise ValueError(f"all {self.n} points are the same: {method} has nothing to "
                              f"{what}")

@@ -11,6 +11,8 @@ at once; the callback then answers "stop" at its next call and the helper ends o
 items. A library whose compiled loops keep Python's interpreter lock for tens of
 milliseconds (openTSNE's FFT gradient) then cannot hold up the window: a repaint re-enters
 Python hundreds of times and waited for the lock at each. A cancel ends the process at once.
+The process keeps the memory it frees (`_keep_freed_memory`): openTSNE's iterations would
+otherwise fault in new pages at every step.
 """
 
 from __future__ import annotations
