@@ -342,6 +342,7 @@ def _fit_title(item: pg.PlotItem) -> None:
     label.setMaximumHeight(height)
     item.layout.setRowFixedHeight(0, height)
     label.updateMin()
+    label.resizeEvent(None)  # centre the text again: the label's own size may not change
     if not getattr(item, "_title_follows_width", False):
         item._title_follows_width = True
         item.getViewBox().sigResized.connect(lambda: _refit_title(item))

@@ -219,6 +219,10 @@ def test_a_long_title_wraps_to_its_cell_and_unwraps_when_it_widens(qtbot):
     # none of it past the edges of its cell, above the view box (the axes beside are not its)
     assert 0 < text.boundingRect().width() <= item.titleLabel.width()
     assert item.titleLabel.width() < item.width()
+    # and centred in it: a text wrapped after it was placed kept its one line's place
+    label = item.titleLabel
+    centre = text.mapToScene(text.boundingRect().center()).x()
+    assert abs(centre - label.mapToScene(label.rect().center()).x()) < 2
     wrapped = text.boundingRect().height()
     c.resize(1600, 400)
     qtbot.waitUntil(lambda: text.textWidth() < 0)  # wide enough: one line again
