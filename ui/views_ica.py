@@ -55,6 +55,8 @@ class SeparationView(View):
         main = QSplitter(Qt.Orientation.Vertical)
         for canvas in (self.mixtures, self.truth, self.ica, self.pca):
             main.addWidget(canvas)
+            if canvas is not self.pca:  # the last, always shown, names the time axis
+                canvas.leave_time_name()
         self.data = ArrowScatterCanvas()
         self.data.canvas_name = "Data and directions"
         self.sources = ScatterCanvas()

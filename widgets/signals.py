@@ -33,11 +33,14 @@ class SignalCanvas(Canvas):
         self.show_views(self.plot_widget)
         self._curves: list[pg.PlotCurveItem] = []
         self._names: list[str] = []
+        self._time_named = True
         self.apply_style(self.canvas_style())
 
     def _restyle(self, style: Style) -> None:
         for i, curve in enumerate(getattr(self, "_curves", [])):
             curve.setPen(self._pen(i, style))
+        if not getattr(self, "_time_named", True):  # restyling shows every axis's name
+            self.plot_item.getAxis("bottom").showLabel(False)
 
     @staticmethod
     def _pen(i: int, style: Style):
@@ -69,6 +72,18 @@ class SignalCanvas(Canvas):
         if k:
             self.plot_item.setYRange(-(k - 0.5) * SPACING, 0.5 * SPACING, padding=0.0)
             self.plot_item.setXRange(0, min(len(traces), MAX_SAMPLES) - 1, padding=0.01)
+
+    def leave_time_name(self) -> None:
+        """Leave the time axis's name to a canvas below: canvases stacked over the same time
+        steps need "time step" once, under the last, and the line it gives back goes to the
+        traces (at 1024 × 768 in presentation mode their names overlapped). Each keeps its
+        numbers: the names beside the traces differ in width, so the axes do not line up."""
+        self._time_named = False
+        self.plot_item.getAxis("bottom").showLabel(False)
+
+    def time_named(self) -> bool:
+        """Whether the time axis shows its name."""
+        return self.plot_item.getAxis("bottom").label.isVisible()
 
     def trace_count(self) -> int:
         return sum(c.isVisible() for c in self._curves)

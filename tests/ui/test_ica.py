@@ -33,6 +33,10 @@ def test_cocktail_party_signals_and_scores(qtbot, window):
     assert view.table.cell(0, 2) == f"{snap.pca_amari:.3f}"
     ends = view.data.arrows()[1]
     assert len(ends) == 6 and view.data.arrow_labels()[3:] == ["ICA 1", "ICA 2", "ICA 3"]
+    # "time step" once, under the last stack, and still so after a change of style
+    stacks = (view.mixtures, view.truth, view.ica, view.pca)
+    view.ica.apply_style(view.ica.canvas_style())
+    assert [c.time_named() for c in stacks] == [False, False, False, True]
 
 
 def test_two_d_mixture_arrows_are_the_mixing_columns(qtbot, window):
