@@ -33,14 +33,11 @@ class SignalCanvas(Canvas):
         self.show_views(self.plot_widget)
         self._curves: list[pg.PlotCurveItem] = []
         self._names: list[str] = []
-        self._time_named = True
         self.apply_style(self.canvas_style())
 
     def _restyle(self, style: Style) -> None:
         for i, curve in enumerate(getattr(self, "_curves", [])):
             curve.setPen(self._pen(i, style))
-        if not getattr(self, "_time_named", True):  # restyling shows every axis's name
-            self.plot_item.getAxis("bottom").showLabel(False)
 
     @staticmethod
     def _pen(i: int, style: Style):
@@ -77,9 +74,9 @@ class SignalCanvas(Canvas):
         """Leave the time axis's name to a canvas below: canvases stacked over the same time
         steps need "time step" once, under the last, and the line it gives back goes to the
         traces (at 1024 × 768 in presentation mode their names overlapped). Each keeps its
-        numbers: the names beside the traces differ in width, so the axes do not line up."""
-        self._time_named = False
-        self.plot_item.getAxis("bottom").showLabel(False)
+        numbers: the names beside the traces differ in width, so the axes do not line up.
+        The name is cleared, not hidden: a restyle shows every axis name that has text."""
+        self.plot_item.setLabel("bottom", None)
 
     def time_named(self) -> bool:
         """Whether the time axis shows its name."""
